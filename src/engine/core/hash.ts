@@ -1,0 +1,62 @@
+// Stable 64-bit hashing for the trace journal.
+//
+// Two independent 32-bit FNV-1a lanes (different offset bases, the second
+// lane also mixes a rotated copy of each code unit) are folded over the UTF-16
+// code units of a string. Only Math.imul and 32-bit integer operations are
+// used, so the result is identical in every JavaScript engine and platform.
+
+export interface HashState {
+  a: number;
+  b: number;
+}
+
+const FNV_PRIME = 0x01000193;
+
+export function initialHashState(): HashState {
+  return { a: 0x811c9dc5, b: 0x050c5d1f };
+}
+
+/** Folds `text` into `state` in place and returns it. */
+export function hashUpdate(state: HashState, text: string): HashState {
+  let a = state.a;
+  let b = state.b;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    a = Math.imul(a ^ unit, FNV_PRIME);
+    b = Math.imul(b ^ ((unit << 7) | (unit >>> 9)) ^ 0x9e37, FNV_PRIME);
+  }
+  // A separator so that ("ab","c") and ("a","bc") hash differently.
+  a = Math.imul(a ^ 0x1f, FNV_PRIME);
+  b = Math.imul(b ^ 0x1e, FNV_PRIME);
+  state.a = a >>> 0;
+  state.b = b >>> 0;
+  return state;
+}
+
+export function hashHex(state: HashState): string {
+  return state.a.toString(16).padStart(8, "0") + state.b.toString(16).padStart(8, "0");
+}
+
+/** 32-bit FNV-1a of a string, used to derive PRNG stream seeds from names. */
+export function fnv1a32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h >>> 0;
+}
+
+/**
+ * JSON with object keys sorted, so that the text of a value does not depend on
+ * the order in which its properties were created. Undefined fields are left
+ * out, as JSON.stringify does.
+ */
+export function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== "object") {
+    return value === undefined ? "null" : JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return "[" + value.map(stableStringify).join(",") + "]";
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
+    .sort();
+  return "{" + keys.map((k) => JSON.stringify(k) + ":" + stableStringify(record[k])).join(",") + "}";
+}

@@ -1,0 +1,163 @@
+// The simulated network: per-link latency from a seeded distribution, loss,
+// partitions into islands (symmetric or one-way), clogging and slow links,
+// all changeable while the simulation runs.
+//
+// The network is plain data (NetworkState) plus pure functions over it, so it
+// is checkpointed with the world. Links are FIFO, like the TCP connections
+// Kafka uses: a message never overtakes an earlier one on the same link.
+
+import type { Prng } from "../core/prng.ts";
+
+export interface LinkOverride {
+  /** Extra latency added to every message on this link (a "slow" link). */
+  extraLatencyMs?: number;
+  /** Loss probability for this link, replacing the default. */
+  lossProbability?: number;
+  /** Messages sent on the link are held until this time (clogging). */
+  cloggedUntilMs?: number;
+}
+
+export interface NetworkConfig {
+  /** Latency of a message is uniform in [latencyMsMin, latencyMsMax]. */
+  latencyMsMin: number;
+  latencyMsMax: number;
+  /** Probability that a message is lost on any link without an override. */
+  lossProbability: number;
+}
+
+export interface NetworkState {
+  config: NetworkConfig;
+  /** Directed links that drop everything, as "source>target". */
+  blocked: Record<string, true>;
+  /** Per-link overrides, keyed "source>target". */
+  links: Record<string, LinkOverride>;
+  /** The latest delivery time already promised on each link, to keep links FIFO. */
+  lastDeliverAtMs: Record<string, number>;
+}
+
+export const DEFAULT_NETWORK_CONFIG: NetworkConfig = {
+  latencyMsMin: 1,
+  latencyMsMax: 5,
+  lossProbability: 0,
+};
+
+export function createNetworkState(config: Partial<NetworkConfig> = {}): NetworkState {
+  const merged = { ...DEFAULT_NETWORK_CONFIG, ...config };
+  validateNetworkConfig(merged);
+  return { config: merged, blocked: {}, links: {}, lastDeliverAtMs: {} };
+}
+
+export function validateNetworkConfig(c: NetworkConfig): void {
+  if (!(c.latencyMsMin >= 0) || !(c.latencyMsMax >= c.latencyMsMin)) {
+    throw new RangeError(
+      `network latency must satisfy 0 <= latencyMsMin <= latencyMsMax (got ${c.latencyMsMin}..${c.latencyMsMax})`,
+    );
+  }
+  if (!(c.lossProbability >= 0 && c.lossProbability <= 1)) {
+    throw new RangeError(`network lossProbability must be within [0, 1] (got ${c.lossProbability})`);
+  }
+}
+
+export const linkKey = (source: string, target: string): string => `${source}>${target}`;
+
+export function isBlocked(net: NetworkState, source: string, target: string): boolean {
+  return net.blocked[linkKey(source, target)] === true;
+}
+
+/** What happens to a message sent now on a link: when it arrives, and whether it is lost on the way. */
+export interface Transmission {
+  deliverAtMs: number;
+  lost: boolean;
+  /** Why it will be lost, in plain language. */
+  lossReason?: string;
+}
+
+export function transmit(
+  net: NetworkState,
+  rng: Prng,
+  source: string,
+  target: string,
+  nowMs: number,
+): Transmission {
+  const key = linkKey(source, target);
+  const override = net.links[key];
+  const { latencyMsMin, latencyMsMax } = net.config;
+  // Draw every random number whatever the outcome, so that a fault on one
+  // message does not shift the random draws of the messages after it.
+  const latencyMs = latencyMsMin === latencyMsMax ? latencyMsMin : rng.int(latencyMsMin, latencyMsMax);
+  const lossDraw = rng.next();
+  let deliverAtMs = nowMs + latencyMs + (override?.extraLatencyMs ?? 0);
+  if (override?.cloggedUntilMs !== undefined && override.cloggedUntilMs > deliverAtMs) {
+    deliverAtMs = override.cloggedUntilMs;
+  }
+  const previous = net.lastDeliverAtMs[key];
+  if (previous !== undefined && previous > deliverAtMs) deliverAtMs = previous;
+  net.lastDeliverAtMs[key] = deliverAtMs;
+
+  if (isBlocked(net, source, target)) {
+    return { deliverAtMs, lost: true, lossReason: `the network between ${source} and ${target} is partitioned` };
+  }
+  const lossProbability = override?.lossProbability ?? net.config.lossProbability;
+  if (lossDraw < lossProbability) {
+    return { deliverAtMs, lost: true, lossReason: `lost on the link ${source}→${target} (loss probability ${lossProbability})` };
+  }
+  return { deliverAtMs, lost: false };
+}
+
+/**
+ * Splits the given nodes into islands: a node reaches only the nodes of its
+ * own island. With `oneWay`, only traffic from an earlier island to a later
+ * one is cut (island 0 cannot reach island 1, but island 1 still reaches 0).
+ * Nodes not named in any island are untouched.
+ */
+export function partitionIntoIslands(net: NetworkState, islands: readonly (readonly string[])[], oneWay = false): void {
+  for (let i = 0; i < islands.length; i++) {
+    for (let j = 0; j < islands.length; j++) {
+      if (i === j) continue;
+      if (oneWay && j < i) continue;
+      for (const source of islands[i]) {
+        for (const target of islands[j]) net.blocked[linkKey(source, target)] = true;
+      }
+    }
+  }
+}
+
+/** Cuts traffic in one direction only, from each source to each target. */
+export function blockLinks(net: NetworkState, sources: readonly string[], targets: readonly string[]): void {
+  for (const source of sources) for (const target of targets) if (source !== target) net.blocked[linkKey(source, target)] = true;
+}
+
+/** Heals every partition (links' latency and loss overrides stay). */
+export function healPartitions(net: NetworkState): void {
+  net.blocked = {};
+}
+
+export function setLinkOverride(net: NetworkState, source: string, target: string, override: LinkOverride): void {
+  const key = linkKey(source, target);
+  const merged = { ...net.links[key], ...override };
+  net.links[key] = merged;
+}
+
+export function clearLinkOverrides(net: NetworkState): void {
+  net.links = {};
+}
+
+/** Groups nodes into the islands that can currently talk both ways (for views). */
+export function currentIslands(net: NetworkState, nodes: readonly string[]): string[][] {
+  const islands: string[][] = [];
+  const placed = new Set<string>();
+  for (const node of nodes) {
+    if (placed.has(node)) continue;
+    const island = [node];
+    placed.add(node);
+    for (const other of nodes) {
+      if (placed.has(other)) continue;
+      if (!isBlocked(net, node, other) && !isBlocked(net, other, node)) {
+        island.push(other);
+        placed.add(other);
+      }
+    }
+    islands.push(island);
+  }
+  return islands;
+}

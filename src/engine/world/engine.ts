@@ -1,0 +1,459 @@
+// The engine: one world, stepped one event at a time in (time, seq) order.
+//
+// It owns virtual time. Actors never see a clock or a random source of their
+// own: they get `engine.nowMs`, `engine.rng(name)`, and they act only by
+// returning actions (machines) or calling the engine's API (plain handlers).
+// Every effect goes through here, so every effect lands in the trace with its
+// cause, and the trace hash covers it.
+
+import { invariant } from "../core/assert.ts";
+import { heapPeek, heapPop, heapPush } from "../core/heap.ts";
+import { hashHex, hashUpdate, initialHashState } from "../core/hash.ts";
+import { Prng, createPrngState } from "../core/prng.ts";
+import { canonicalTraceLine, type TraceEvent, type TraceKind } from "../core/trace.ts";
+import { createNetworkState, transmit, type NetworkConfig } from "../net/network.ts";
+import { startMachine, stateLabel, stepMachine, type MachineAction } from "../machines/host.ts";
+import type {
+  ActorKind,
+  ActorRecord,
+  DeliverEntry,
+  InputEntry,
+  InputHandler,
+  QueueEntry,
+  SimEvent,
+  SimInput,
+  TimerEntry,
+  WorldState,
+} from "./types.ts";
+
+export interface EngineRegistry {
+  kinds: Record<string, ActorKind>;
+  inputs: Record<string, InputHandler>;
+}
+
+export interface EngineOptions {
+  seed: number;
+  network?: Partial<NetworkConfig>;
+  /** Keep only the last N trace events in memory (the hash still covers all). 0 = keep all. */
+  traceRetention?: number;
+}
+
+export class UnknownInputError extends Error {
+  constructor(type: string, known: readonly string[]) {
+    super(`unknown input type "${type}"; known types: ${known.join(", ")}`);
+    this.name = "UnknownInputError";
+  }
+}
+
+export function createWorldState(options: EngineOptions): WorldState {
+  return {
+    rootSeed: options.seed >>> 0,
+    nowMs: 0,
+    seq: 0,
+    queue: [],
+    timers: {},
+    rng: {},
+    net: createNetworkState(options.network),
+    actors: {},
+    actorOrder: [],
+    inputCursor: 0,
+    traceLength: 0,
+    hash: initialHashState(),
+    data: {},
+  };
+}
+
+/** A deep copy of the parts of a world that change, sharing what is immutable. */
+export function cloneWorld(w: WorldState): WorldState {
+  const actors: Record<string, ActorRecord> = {};
+  for (const id of w.actorOrder) {
+    const a = w.actors[id];
+    // xstate snapshots are immutable and the config never changes: share them.
+    actors[id] = { ...a, data: structuredClone(a.data) };
+  }
+  const rng: WorldState["rng"] = {};
+  for (const name of Object.keys(w.rng)) {
+    const s = w.rng[name];
+    rng[name] = { name: s.name, s: [s.s[0], s.s[1], s.s[2], s.s[3]] };
+  }
+  return {
+    ...w,
+    queue: w.queue.slice(), // entries are immutable
+    timers: { ...w.timers },
+    rng,
+    net: structuredClone(w.net),
+    actors,
+    actorOrder: w.actorOrder.slice(),
+    hash: { ...w.hash },
+    data: structuredClone(w.data),
+  };
+}
+
+export class Engine {
+  world: WorldState;
+  readonly registry: EngineRegistry;
+  /** The branch's input log; the world's inputCursor says how much of it is applied. */
+  inputs: InputEntry[] = [];
+  /** The journal in memory (possibly only its tail: see traceRetention). */
+  trace: TraceEvent[] = [];
+  /** The id of the event being processed: the cause of everything that happens now. */
+  private currentCause = 0;
+  private prngs = new Map<string, Prng>();
+  private readonly traceRetention: number;
+  /** Listeners that see every trace event (checkers, the scenario player). */
+  private observers: ((e: TraceEvent) => void)[] = [];
+
+  constructor(registry: EngineRegistry, options: EngineOptions) {
+    this.registry = registry;
+    this.world = createWorldState(options);
+    this.traceRetention = options.traceRetention ?? 0;
+  }
+
+  get nowMs(): number {
+    return this.world.nowMs;
+  }
+
+  get cause(): number {
+    return this.currentCause;
+  }
+
+  observe(listener: (e: TraceEvent) => void): () => void {
+    this.observers.push(listener);
+    return () => {
+      this.observers = this.observers.filter((l) => l !== listener);
+    };
+  }
+
+  /** Replaces the world (restoring a checkpoint). */
+  restore(world: WorldState, trace: TraceEvent[]): void {
+    this.world = world;
+    this.trace = trace;
+    this.prngs.clear();
+    this.currentCause = 0;
+  }
+
+  // ---------------------------------------------------------------- randomness
+
+  /** The named, independent random stream `name` (e.g. "net", "producer-1"). */
+  rng(name: string): Prng {
+    let p = this.prngs.get(name);
+    if (p) return p;
+    let state = this.world.rng[name];
+    if (!state) {
+      state = createPrngState(this.world.rootSeed, `root/${name}`);
+      this.world.rng[name] = state;
+    }
+    p = new Prng(this.world.rootSeed, state);
+    this.prngs.set(name, p);
+    return p;
+  }
+
+  // ---------------------------------------------------------------- trace
+
+  /** Writes one event to the journal; its cause is the event being processed unless given. */
+  record(kind: TraceKind, actor: string, text: string, data?: Record<string, unknown>, cause = this.currentCause): number {
+    const w = this.world;
+    const e: TraceEvent = { id: w.traceLength + 1, time: w.nowMs, kind, actor, cause, text, data };
+    w.traceLength += 1;
+    hashUpdate(w.hash, canonicalTraceLine(e));
+    this.trace.push(e);
+    if (this.traceRetention > 0 && this.trace.length > this.traceRetention * 2) {
+      this.trace = this.trace.slice(this.trace.length - this.traceRetention);
+    }
+    for (const o of this.observers) o(e);
+    return e.id;
+  }
+
+  traceHash(): string {
+    return hashHex(this.world.hash);
+  }
+
+  /** The trace event with id `id`, if it is still in memory. */
+  traceEvent(id: number): TraceEvent | undefined {
+    const first = this.trace.length > 0 ? this.trace[0].id : 1;
+    return this.trace[id - first];
+  }
+
+  // ---------------------------------------------------------------- actors
+
+  actor(id: string): ActorRecord {
+    const a = this.world.actors[id];
+    if (!a) throw new RangeError(`no actor "${id}"`);
+    return a;
+  }
+
+  hasActor(id: string): boolean {
+    return this.world.actors[id] !== undefined;
+  }
+
+  kindOf(actor: ActorRecord): ActorKind {
+    const k = this.registry.kinds[actor.kind];
+    invariant(k, `actor ${actor.id} has unregistered kind ${actor.kind}`);
+    return k;
+  }
+
+  spawn(id: string, kind: string, config: Record<string, unknown> = {}): ActorRecord {
+    if (this.world.actors[id]) throw new RangeError(`actor "${id}" already exists`);
+    const k = this.registry.kinds[kind];
+    if (!k) throw new RangeError(`unknown actor kind "${kind}"`);
+    const actor: ActorRecord = { id, kind, alive: true, incarnation: 0, snapshot: undefined, config, data: {} };
+    this.world.actors[id] = actor;
+    this.world.actorOrder.push(id);
+    this.boot(actor, k);
+    return actor;
+  }
+
+  private boot(actor: ActorRecord, kind: ActorKind): void {
+    actor.data = kind.createData ? kind.createData(actor) : {};
+    if (kind.machine) {
+      const [snapshot, actions] = startMachine(kind.machine, kind.machineInput ? kind.machineInput(actor) : actor.config);
+      actor.snapshot = snapshot;
+      this.runActions(actor, kind, actions);
+    }
+  }
+
+  /** Hard kill: the actor stops at once; its timers and volatile state are gone. */
+  crash(id: string, reason: string): void {
+    const actor = this.actor(id);
+    if (!actor.alive) return;
+    actor.alive = false;
+    this.dropTimersOf(actor);
+    this.record("fault", id, `${id} crashed: ${reason}`, { fault: "crash" });
+    this.kindOf(actor).onCrash?.(this, actor);
+  }
+
+  /** Starts a crashed actor again as a new incarnation. */
+  restart(id: string, reason: string): void {
+    const actor = this.actor(id);
+    if (actor.alive) return;
+    actor.alive = true;
+    actor.incarnation += 1;
+    this.record("fault", id, `${id} restarted: ${reason}`, { fault: "restart", incarnation: actor.incarnation });
+    const kind = this.kindOf(actor);
+    this.boot(actor, kind);
+    kind.onRestart?.(this, actor);
+  }
+
+  private dropTimersOf(actor: ActorRecord): void {
+    const prefix = `${actor.id}@`;
+    for (const key of Object.keys(this.world.timers)) {
+      if (key.startsWith(prefix)) delete this.world.timers[key];
+    }
+  }
+
+  // ---------------------------------------------------------------- effects
+
+  /** Sends `event` from `source` to `target` through the simulated network. */
+  send(source: string, target: string, event: SimEvent): void {
+    const w = this.world;
+    const t = transmit(w.net, this.rng("net"), source, target, w.nowMs);
+    const sendId = this.record("send", source, `${source} sent ${event.type} to ${target}`, {
+      to: target,
+      type: event.type,
+      arriveAtMs: t.deliverAtMs,
+    });
+    const entry: DeliverEntry = {
+      type: "deliver",
+      time: t.deliverAtMs,
+      seq: w.seq++,
+      source,
+      target,
+      event,
+      sentAtMs: w.nowMs,
+      cause: sendId,
+      lost: t.lost,
+      lossReason: t.lossReason,
+    };
+    heapPush<QueueEntry>(w.queue, entry);
+  }
+
+  /** Arms timer `timerId` of `actorId`: `event` fires after `delayMs` unless cancelled. Same id replaces. */
+  schedule(actorId: string, delayMs: number, event: SimEvent, timerId: string): void {
+    invariant(delayMs >= 0 && Number.isFinite(delayMs), `timer ${timerId} of ${actorId} has a bad delay ${delayMs}`);
+    const w = this.world;
+    const actor = this.actor(actorId);
+    const key = `${actorId}@${actor.incarnation}|${timerId}`;
+    const entry: TimerEntry = {
+      type: "timer",
+      time: w.nowMs + delayMs,
+      seq: w.seq++,
+      target: actorId,
+      event,
+      key,
+      cause: this.currentCause,
+    };
+    w.timers[key] = entry.seq;
+    heapPush<QueueEntry>(w.queue, entry);
+  }
+
+  cancel(actorId: string, timerId: string): void {
+    const actor = this.actor(actorId);
+    delete this.world.timers[`${actorId}@${actor.incarnation}|${timerId}`];
+  }
+
+  /** Hands `event` to an actor now: the data-plane handler first, then its machine. */
+  dispatch(actorId: string, event: SimEvent): void {
+    const actor = this.actor(actorId);
+    if (!actor.alive) return;
+    const kind = this.kindOf(actor);
+    if (kind.onEvent && kind.onEvent(this, actor, event)) return;
+    if (!kind.machine || !actor.snapshot) return;
+    const before = actor.snapshot;
+    const [after, actions] = stepMachine(kind.machine, before, event);
+    if (after !== before) {
+      actor.snapshot = after;
+      const from = stateLabel(before.value);
+      const to = stateLabel(after.value);
+      if (from !== to) {
+        this.record("state", actor.id, `${actor.id}: ${from} → ${to} (on ${humanEventName(event.type)})`, { from, to, on: event.type });
+      }
+    }
+    this.runActions(actor, kind, actions);
+  }
+
+  /** Carries out a machine's actions in order: exit, transition, then entry actions. */
+  private runActions(actor: ActorRecord, kind: ActorKind, actions: readonly MachineAction[]): void {
+    let auto = 0;
+    for (const { type, params } of actions) {
+      switch (type) {
+        case "xstate.raise": {
+          const p = params as { event: SimEvent; delay?: number; id?: string };
+          // A raise without a delay was already applied inside the transition.
+          if (typeof p.delay !== "number") break;
+          this.schedule(actor.id, p.delay, p.event, p.id ?? `auto:${this.world.seq}:${auto++}`);
+          break;
+        }
+        case "xstate.cancel": {
+          this.cancel(actor.id, String((params as { sendId: string }).sendId));
+          break;
+        }
+        case "send": {
+          const p = params as { to: string; event: SimEvent };
+          this.send(actor.id, p.to, p.event);
+          break;
+        }
+        case "xstate.emit": {
+          const e = (params as { event: SimEvent & { text?: string } }).event;
+          this.record("emit", actor.id, typeof e.text === "string" ? e.text : `${actor.id} reported ${e.type}`, { ...e });
+          break;
+        }
+        case "xstate.spawnChild":
+        case "xstate.sendTo":
+        case "xstate.sendParent":
+          throw new Error(`${actor.id}: action ${type} bypasses the engine; use a 'send' action instead`);
+        default: {
+          const effect = kind.effects?.[type];
+          if (effect) effect(this, actor, (params ?? {}) as Record<string, unknown>);
+          else if (!type.startsWith("xstate.")) throw new Error(`${actor.id}: no effect registered for action "${type}"`);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- stepping
+
+  /** The time of the next thing to process (a queue entry or an input), or Infinity. */
+  nextTimeMs(): number {
+    this.discardStaleHead();
+    const head = heapPeek(this.world.queue);
+    const input = this.inputs[this.world.inputCursor];
+    const q = head ? head.time : Infinity;
+    const i = input ? input.atMs : Infinity;
+    return q <= i ? q : i;
+  }
+
+  private discardStaleHead(): void {
+    const q = this.world.queue;
+    for (;;) {
+      const head = heapPeek(q);
+      if (!head || head.type !== "timer" || this.world.timers[head.key] === head.seq) return;
+      heapPop(q);
+    }
+  }
+
+  /**
+   * Processes the next queue entry or input. Queue entries come first at equal
+   * times: an input at time t takes effect after everything already due at t.
+   * Returns false when nothing is left.
+   */
+  step(): boolean {
+    this.discardStaleHead();
+    const w = this.world;
+    const head = heapPeek(w.queue);
+    const input = this.inputs[w.inputCursor];
+    if (!head && !input) return false;
+    if (head && (!input || head.time <= input.atMs)) {
+      heapPop(w.queue);
+      invariant(head.time >= w.nowMs, `queue went back in time: ${head.time} < ${w.nowMs}`);
+      w.nowMs = head.time;
+      if (head.type === "timer") this.fireTimer(head);
+      else this.deliver(head);
+    } else if (input) {
+      invariant(input.atMs >= w.nowMs, `input at ${input.atMs} is in the past (now ${w.nowMs})`);
+      w.nowMs = input.atMs;
+      w.inputCursor += 1;
+      this.applyInput(input);
+    }
+    this.currentCause = 0;
+    return true;
+  }
+
+  private fireTimer(entry: TimerEntry): void {
+    delete this.world.timers[entry.key];
+    const name = humanEventName(entry.event.type);
+    this.currentCause = this.record("timer", entry.target, `${entry.target}: ${name} elapsed`, { event: entry.event.type }, entry.cause);
+    this.dispatch(entry.target, entry.event);
+  }
+
+  private deliver(entry: DeliverEntry): void {
+    const { source, target, event } = entry;
+    const targetActor = this.world.actors[target];
+    let dropReason: string | undefined;
+    if (entry.lost) dropReason = entry.lossReason ?? "lost";
+    else if (this.world.net.blocked[`${source}>${target}`]) dropReason = `the network between ${source} and ${target} was cut while it was in flight`;
+    else if (!targetActor) dropReason = `${target} does not exist`;
+    else if (!targetActor.alive) dropReason = `${target} is down`;
+    if (dropReason !== undefined) {
+      this.record("drop", target, `${event.type} from ${source} to ${target} was lost: ${dropReason}`, { from: source, type: event.type }, entry.cause);
+      return;
+    }
+    this.currentCause = this.record("deliver", target, `${target} received ${event.type} from ${source}`, { from: source, type: event.type }, entry.cause);
+    this.dispatch(target, event);
+  }
+
+  private applyInput(entry: InputEntry): void {
+    const handler = this.registry.inputs[entry.input.type];
+    if (!handler) throw new UnknownInputError(entry.input.type, Object.keys(this.registry.inputs).sort());
+    this.currentCause = this.record("input", "world", describeInput(entry), { ...entry.input, source: entry.source }, 0);
+    handler(this, entry.input);
+  }
+
+  /** Runs every event due at or before `tMs`, then sets the clock to `tMs`. */
+  runUntil(tMs: number): void {
+    while (this.nextTimeMs() <= tMs) this.step();
+    if (tMs > this.world.nowMs) this.world.nowMs = tMs;
+  }
+}
+
+/** "xstate.after.pingInterval.toyNode.idle" reads as "pingInterval in idle". */
+export function humanEventName(type: string): string {
+  if (!type.startsWith("xstate.after.")) return type;
+  const rest = type.slice("xstate.after.".length);
+  const dot = rest.indexOf(".");
+  if (dot < 0) return `timer ${rest}`;
+  const delay = rest.slice(0, dot);
+  const path = rest.slice(dot + 1).split(".").slice(1).join(".");
+  const delayName = /^\d+$/.test(delay) ? `${delay} ms` : delay;
+  return path ? `${delayName} in ${path}` : delayName;
+}
+
+function describeInput(entry: InputEntry): string {
+  const { type, ...rest } = entry.input;
+  const args = Object.keys(rest)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(rest[k])}`)
+    .join(" ");
+  return `${entry.source === "user" ? "you" : "the scenario"}: ${type}${args ? " " + args : ""}`;
+}
+
+export type { SimInput };
