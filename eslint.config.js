@@ -11,21 +11,43 @@ import { defineConfig, globalIgnores } from "eslint/config";
 const engineRestrictedImports = {
   paths: [
     { name: "react", message: "The engine is pure: no React in src/engine." },
-    { name: "react-dom", message: "The engine is pure: no React in src/engine." },
+    {
+      name: "react-dom",
+      message: "The engine is pure: no React in src/engine.",
+    },
     { name: "zustand", message: "The engine never imports the store." },
-    { name: "d3", message: "Only pure d3 math modules belong outside the engine; none inside it." },
+    {
+      name: "d3",
+      message:
+        "Only pure d3 math modules belong outside the engine; none inside it.",
+    },
     { name: "d3-selection", message: "The engine never touches the DOM." },
   ],
   patterns: [
-    { group: ["react/*", "react-dom/*", "d3-selection/*"], message: "The engine is pure." },
-    { group: ["**/ui/**", "**/store/**"], message: "The engine never imports the UI or the store." },
+    {
+      group: ["react/*", "react-dom/*", "d3-selection/*"],
+      message: "The engine is pure.",
+    },
+    {
+      group: ["**/ui/**", "**/store/**"],
+      message: "The engine never imports the UI or the store.",
+    },
   ],
 };
 const engineRestrictedGlobals = [
-  { name: "Date", message: "Use the engine's virtual clock (world.now), never Date." },
+  {
+    name: "Date",
+    message: "Use the engine's virtual clock (world.now), never Date.",
+  },
   { name: "performance", message: "No wall clocks in the engine." },
-  { name: "setTimeout", message: "Schedule a queue entry; the engine owns time." },
-  { name: "setInterval", message: "Schedule a queue entry; the engine owns time." },
+  {
+    name: "setTimeout",
+    message: "Schedule a queue entry; the engine owns time.",
+  },
+  {
+    name: "setInterval",
+    message: "Schedule a queue entry; the engine owns time.",
+  },
   { name: "clearTimeout", message: "The engine owns time." },
   { name: "clearInterval", message: "The engine owns time." },
   { name: "requestAnimationFrame", message: "Frames belong to the UI." },
@@ -37,12 +59,19 @@ const engineRestrictedGlobals = [
 const engineRestrictedSyntax = [
   {
     selector: "MemberExpression[object.name='Math'][property.name='random']",
-    message: "Use the seeded PRNG (core/prng.ts): the engine must be deterministic.",
+    message:
+      "Use the seeded PRNG (core/prng.ts): the engine must be deterministic.",
   },
 ];
 
 export default defineConfig([
-  globalIgnores(["dist", "test-results", "playwright-report", "reports", "node_modules"]),
+  globalIgnores([
+    "dist",
+    "test-results",
+    "playwright-report",
+    "reports",
+    "node_modules",
+  ]),
   {
     files: ["**/*.{ts,tsx}"],
     extends: [
@@ -56,7 +85,10 @@ export default defineConfig([
       globals: { ...globals.browser, ...globals.node },
     },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
     },
   },
   {

@@ -3,10 +3,17 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createSimulation, ScenarioError, type ExpectationVerdict, type Simulation } from "../engine/index.ts";
+import {
+  createSimulation,
+  ScenarioError,
+  type ExpectationVerdict,
+  type Simulation,
+} from "../engine/index.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
 
-export const LIBRARY_DIR = resolve(fileURLToPath(new URL("../scenarios/library", import.meta.url)));
+export const LIBRARY_DIR = resolve(
+  fileURLToPath(new URL("../scenarios/library", import.meta.url)),
+);
 export const REPO_ROOT = resolve(LIBRARY_DIR, "../../..");
 
 /** Paths (relative to the repository root) of every built-in scenario, sorted. */
@@ -36,12 +43,23 @@ export function loadScenarioFile(path: string): unknown {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new ScenarioError([{ path: "(file)", message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], path);
+    throw new ScenarioError(
+      [
+        {
+          path: "(file)",
+          message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        },
+      ],
+      path,
+    );
   }
   return parseScenarioText(text, path);
 }
 
-export function runScenario(value: unknown, options: { seed?: number; untilMs?: number } = {}): RunResult {
+export function runScenario(
+  value: unknown,
+  options: { seed?: number; untilMs?: number } = {},
+): RunResult {
   const sim = createSimulation(value, { seed: options.seed });
   const untilMs = options.untilMs ?? sim.scenario.durationMs;
   sim.runUntil(untilMs);
@@ -54,7 +72,10 @@ export function runScenario(value: unknown, options: { seed?: number; untilMs?: 
     events: sim.trace.length,
     expectations,
     lostAcknowledgedRecords: [],
-    narration: sim.narration().filter((n) => n.atMs <= untilMs).map((n) => ({ atMs: n.atMs, text: n.text })),
+    narration: sim
+      .narration()
+      .filter((n) => n.atMs <= untilMs)
+      .map((n) => ({ atMs: n.atMs, text: n.text })),
     ok: expectations.every((e) => e.ok),
     sim,
   };

@@ -6,12 +6,15 @@ import type { TraceEvent } from "./core/trace.ts";
 import { causeChain } from "./core/trace.ts";
 import { stateLabel } from "./machines/host.ts";
 import { currentIslands } from "./net/network.ts";
-import { checkExpectation, type ExpectationVerdict } from "./scenario/expectations.ts";
+import {
+  checkExpectation,
+  type ExpectationVerdict,
+} from "./scenario/expectations.ts";
 import { parseScenario } from "./scenario/load.ts";
 import type { Scenario } from "./scenario/schema.ts";
 import { toyNodeKind } from "./toy/toyKind.ts";
 import { Engine, type EngineRegistry } from "./world/engine.ts";
-import { kernelInputs } from "./world/kernelInputs.ts";
+import { kernelInputDescriptions, kernelInputs } from "./world/kernelInputs.ts";
 import { TimeTravel, type Branch } from "./world/timeTravel.ts";
 import type { DeliverEntry, InputEntry, SimInput } from "./world/types.ts";
 
@@ -56,6 +59,7 @@ export function defaultRegistry(): EngineRegistry {
   return {
     kinds: { [toyNodeKind.kind]: toyNodeKind },
     inputs: { ...kernelInputs },
+    describeInput: { ...kernelInputDescriptions },
   };
 }
 
@@ -68,12 +72,29 @@ export class Simulation {
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
     this.scenario = scenario;
     this.seed = (options.seed ?? scenario.seed) >>> 0;
-    this.engine = new Engine(defaultRegistry(), { seed: this.seed, network: scenario.network });
-    this.populate();
-    const scripted: InputEntry[] = scenario.steps.flatMap((s) => ("do" in s ? [{ atMs: s.atMs, input: s.do as SimInput, source: "scenario" as const }] : []));
-    this.travel = new TimeTravel(this.engine, [...scripted, ...(options.inputs ?? [])], {
-      checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
+    this.engine = new Engine(defaultRegistry(), {
+      seed: this.seed,
+      network: scenario.network,
     });
+    this.populate();
+    const scripted: InputEntry[] = scenario.steps.flatMap((s) =>
+      "do" in s
+        ? [
+            {
+              atMs: s.atMs,
+              input: s.do as SimInput,
+              source: "scenario" as const,
+            },
+          ]
+        : [],
+    );
+    this.travel = new TimeTravel(
+      this.engine,
+      [...scripted, ...(options.inputs ?? [])],
+      {
+        checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
+      },
+    );
   }
 
   private populate(): void {
@@ -118,12 +139,19 @@ export class Simulation {
     this.travel.seek(tMs);
   }
 
+  /** Runs to `tMs` but stops before the inputs due exactly then (a narration pause). */
+  runToBefore(tMs: number): void {
+    this.travel.runUntil(tMs, true);
+  }
+
   // ------------------------------------------------------------ acting
 
   /** Applies a user action now (or at `atMs`); acting in the past forks a branch. Returns the branch id. */
   act(input: SimInput, atMs?: number): number {
     if (!this.engine.registry.inputs[input.type]) {
-      throw new RangeError(`unknown action "${input.type}"; known: ${Object.keys(this.engine.registry.inputs).sort().join(", ")}`);
+      throw new RangeError(
+        `unknown action "${input.type}"; known: ${Object.keys(this.engine.registry.inputs).sort().join(", ")}`,
+      );
     }
     return this.travel.act(input, "user", atMs);
   }
@@ -185,7 +213,15 @@ export class Simulation {
     for (const q of this.engine.world.queue) {
       if (q.type !== "deliver") continue;
       const d = q as DeliverEntry;
-      out.push({ id: d.seq, source: d.source, target: d.target, type: d.event.type, sentAtMs: d.sentAtMs, deliverAtMs: d.time, lost: d.lost });
+      out.push({
+        id: d.seq,
+        source: d.source,
+        target: d.target,
+        type: d.event.type,
+        sentAtMs: d.sentAtMs,
+        deliverAtMs: d.time,
+        lost: d.lost,
+      });
     }
     return out.sort((a, b) => a.id - b.id);
   }
@@ -197,18 +233,34 @@ export class Simulation {
   narration(): Narration[] {
     return this.scenario.steps.flatMap((s): Narration[] => {
       if ("say" in s) return [{ atMs: s.atMs, kind: "say", text: s.say }];
-      if ("pause" in s) return [{ atMs: s.atMs, kind: "pause", text: s.pause, choices: s.choices, answer: s.answer, reveal: s.reveal }];
+      if ("pause" in s)
+        return [
+          {
+            atMs: s.atMs,
+            kind: "pause",
+            text: s.pause,
+            choices: s.choices,
+            answer: s.answer,
+            reveal: s.reveal,
+          },
+        ];
       return [];
     });
   }
 
   checkExpectations(): ExpectationVerdict[] {
-    const view = { trace: this.engine.trace, actorState: (id: string) => this.actorState(id) };
+    const view = {
+      trace: this.engine.trace,
+      actorState: (id: string) => this.actorState(id),
+    };
     return this.scenario.expectations.map((e) => checkExpectation(e, view));
   }
 }
 
 /** Validates `scenario` (throws ScenarioError listing every problem) and builds a simulation. */
-export function createSimulation(scenario: unknown, options: SimulationOptions = {}): Simulation {
+export function createSimulation(
+  scenario: unknown,
+  options: SimulationOptions = {},
+): Simulation {
   return new Simulation(parseScenario(scenario), options);
 }

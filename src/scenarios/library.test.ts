@@ -6,7 +6,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { libraryPaths, loadScenarioFile, REPO_ROOT, runScenario } from "../cli/runScenario.ts";
+import {
+  libraryPaths,
+  loadScenarioFile,
+  REPO_ROOT,
+  runScenario,
+} from "../cli/runScenario.ts";
 import { scenarioLibrary } from "./library.ts";
 import { parseScenarioText } from "./parseText.ts";
 
@@ -28,14 +33,20 @@ describe("built-in scenarios", () => {
 
   it.each(paths)("%s parses the same from the bundled text", (path) => {
     const entry = scenarioLibrary.find((e) => e.path === path)!;
-    expect(parseScenarioText(entry.text, path)).toEqual(loadScenarioFile(join(REPO_ROOT, path)));
+    expect(parseScenarioText(entry.text, path)).toEqual(
+      loadScenarioFile(join(REPO_ROOT, path)),
+    );
   });
 });
 
 describe("the scenario command line", () => {
   const dir = mkdtempSync(join(tmpdir(), "kafka-sim-cli-"));
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/scenario.ts"), ...args], { cwd: REPO_ROOT, encoding: "utf8" });
+    spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(REPO_ROOT, "src/cli/scenario.ts"), ...args],
+      { cwd: REPO_ROOT, encoding: "utf8" },
+    );
 
   it("--list prints every built-in scenario's path, one a line", () => {
     const r = cli("--list");
@@ -55,7 +66,15 @@ describe("the scenario command line", () => {
 
   it("exits 1 when an expectation fails", () => {
     const file = join(dir, "failing.json");
-    writeFileSync(file, JSON.stringify({ version: 1, title: "fails", toy: { nodes: ["a", "b"] }, expectations: [{ type: "traceText", contains: "never said" }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        title: "fails",
+        toy: { nodes: ["a", "b"] },
+        expectations: [{ type: "traceText", contains: "never said" }],
+      }),
+    );
     const r = cli(file);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/FAIL\s+event mentions "never said"/);
@@ -63,7 +82,10 @@ describe("the scenario command line", () => {
 
   it("exits 2 and names the path of what is wrong", () => {
     const file = join(dir, "bad.yaml");
-    writeFileSync(file, "version: 1\ntitle: bad\ntoy: { nodes: [a, b] }\nsteps:\n  - { atMs: 5, do: { type: crash, node: zz } }\n");
+    writeFileSync(
+      file,
+      "version: 1\ntitle: bad\ntoy: { nodes: [a, b] }\nsteps:\n  - { atMs: 5, do: { type: crash, node: zz } }\n",
+    );
     const r = cli(file);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/steps\[0\]\.do\.node: no node "zz"/);

@@ -3,7 +3,11 @@
 
 import { parse as parseYaml } from "yaml";
 
-const files = import.meta.glob("./library/*.{json,yaml,yml}", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const files = import.meta.glob("./library/*.{json,yaml,yml}", {
+  query: "?raw",
+  import: "default",
+  eager: true,
+}) as Record<string, string>;
 
 export interface LibraryEntry {
   /** e.g. "kernel-ping-ring" */
@@ -17,7 +21,11 @@ export const scenarioLibrary: LibraryEntry[] = Object.keys(files)
   .sort()
   .map((key) => {
     const file = key.replace("./library/", "");
-    return { id: file.replace(/\.(json|ya?ml)$/, ""), path: `src/scenarios/library/${file}`, text: files[key] };
+    return {
+      id: file.replace(/\.(json|ya?ml)$/, ""),
+      path: `src/scenarios/library/${file}`,
+      text: files[key],
+    };
   });
 
 export { parseYaml };

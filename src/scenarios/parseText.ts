@@ -4,13 +4,24 @@
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { ScenarioError } from "../engine/index.ts";
 
-export function parseScenarioText(text: string, fileName = "scenario"): unknown {
+export function parseScenarioText(
+  text: string,
+  fileName = "scenario",
+): unknown {
   const isJson = /\.json$/i.test(fileName) || /^\s*[{[]/.test(text);
   if (isJson) {
     try {
       return JSON.parse(text);
     } catch (e) {
-      throw new ScenarioError([{ path: "(file)", message: `not valid JSON: ${(e as Error).message}` }], fileName);
+      throw new ScenarioError(
+        [
+          {
+            path: "(file)",
+            message: `not valid JSON: ${(e as Error).message}`,
+          },
+        ],
+        fileName,
+      );
     }
   }
   try {
@@ -19,7 +30,15 @@ export function parseScenarioText(text: string, fileName = "scenario"): unknown 
   } catch (e) {
     if (e instanceof YAMLParseError) {
       const pos = e.linePos?.[0];
-      throw new ScenarioError([{ path: "(file)", message: `not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${e.message.split("\n")[0]}` }], fileName);
+      throw new ScenarioError(
+        [
+          {
+            path: "(file)",
+            message: `not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${e.message.split("\n")[0]}`,
+          },
+        ],
+        fileName,
+      );
     }
     throw e;
   }

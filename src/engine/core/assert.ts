@@ -6,6 +6,9 @@ export class EngineInvariantError extends Error {
   }
 }
 
-export function invariant(condition: unknown, message: string): asserts condition {
+export function invariant(
+  condition: unknown,
+  message: string,
+): asserts condition {
   if (!condition) throw new EngineInvariantError(message);
 }

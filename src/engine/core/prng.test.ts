@@ -32,21 +32,28 @@ describe("Prng", () => {
     const x = root1.fork("net").next();
     const y = root2.fork("net").next(); // ... does not shift this stream
     expect(x).toBe(y);
-    expect(Prng.root(7).fork("a").next()).not.toBe(Prng.root(7).fork("b").next());
+    expect(Prng.root(7).fork("a").next()).not.toBe(
+      Prng.root(7).fork("b").next(),
+    );
   });
 
   it("int stays within bounds and uniform covers [0,1)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 0, max: 1000 }), (seed, lo, span) => {
-        const p = Prng.root(seed);
-        for (let i = 0; i < 20; i++) {
-          const v = p.int(lo, lo + span);
-          if (v < lo || v > lo + span || !Number.isInteger(v)) return false;
-          const f = p.next();
-          if (f < 0 || f >= 1) return false;
-        }
-        return true;
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.integer({ min: -1000, max: 1000 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (seed, lo, span) => {
+          const p = Prng.root(seed);
+          for (let i = 0; i < 20; i++) {
+            const v = p.int(lo, lo + span);
+            if (v < lo || v > lo + span || !Number.isInteger(v)) return false;
+            const f = p.next();
+            if (f < 0 || f >= 1) return false;
+          }
+          return true;
+        },
+      ),
     );
   });
 
@@ -56,7 +63,10 @@ describe("Prng", () => {
     const n = 100_000;
     for (let i = 0; i < n; i++) buckets[Math.floor(p.next() * 10)]++;
     const expected = n / 10;
-    const chi = buckets.reduce((acc, b) => acc + (b - expected) ** 2 / expected, 0);
+    const chi = buckets.reduce(
+      (acc, b) => acc + (b - expected) ** 2 / expected,
+      0,
+    );
     expect(chi).toBeLessThan(30); // 9 degrees of freedom: 27.9 is p = 0.001
   });
 

@@ -1,16 +1,44 @@
 import { describe, expect, it } from "vitest";
-import { hashHex, hashUpdate, initialHashState, stableStringify } from "./hash.ts";
+import {
+  hashHex,
+  hashUpdate,
+  initialHashState,
+  stableStringify,
+} from "./hash.ts";
 import { causeChain, traceHash, type TraceEvent } from "./trace.ts";
 
 describe("trace hash", () => {
   it("does not depend on the order in which data fields were written", () => {
-    const a: TraceEvent = { id: 1, time: 0, kind: "note", actor: "x", cause: 0, text: "t", data: { b: 1, a: [1, { d: 2, c: 3 }] } };
-    const b: TraceEvent = { id: 1, time: 0, kind: "note", actor: "x", cause: 0, text: "t", data: { a: [1, { c: 3, d: 2 }], b: 1 } };
+    const a: TraceEvent = {
+      id: 1,
+      time: 0,
+      kind: "note",
+      actor: "x",
+      cause: 0,
+      text: "t",
+      data: { b: 1, a: [1, { d: 2, c: 3 }] },
+    };
+    const b: TraceEvent = {
+      id: 1,
+      time: 0,
+      kind: "note",
+      actor: "x",
+      cause: 0,
+      text: "t",
+      data: { a: [1, { c: 3, d: 2 }], b: 1 },
+    };
     expect(traceHash([a])).toBe(traceHash([b]));
   });
 
   it("changes with any field", () => {
-    const base: TraceEvent = { id: 1, time: 5, kind: "note", actor: "x", cause: 0, text: "t" };
+    const base: TraceEvent = {
+      id: 1,
+      time: 5,
+      kind: "note",
+      actor: "x",
+      cause: 0,
+      text: "t",
+    };
     const h = traceHash([base]);
     expect(traceHash([{ ...base, time: 6 }])).not.toBe(h);
     expect(traceHash([{ ...base, text: "u" }])).not.toBe(h);
@@ -24,15 +52,26 @@ describe("trace hash", () => {
   });
 
   it("has a golden value (the same in every JavaScript engine)", () => {
-    expect(hashHex(hashUpdate(initialHashState(), "Kafka Sim"))).toMatchInlineSnapshot(`"34a8b6d794347c8a"`);
+    expect(
+      hashHex(hashUpdate(initialHashState(), "Kafka Sim")),
+    ).toMatchInlineSnapshot(`"34a8b6d794347c8a"`);
   });
 
   it("stableStringify sorts keys and drops undefined fields", () => {
-    expect(stableStringify({ b: 1, a: undefined, c: [true, null] })).toBe('{"b":1,"c":[true,null]}');
+    expect(stableStringify({ b: 1, a: undefined, c: [true, null] })).toBe(
+      '{"b":1,"c":[true,null]}',
+    );
   });
 
   it("walks causes back to the root", () => {
-    const ev = (id: number, cause: number): TraceEvent => ({ id, time: id, kind: "note", actor: "x", cause, text: String(id) });
+    const ev = (id: number, cause: number): TraceEvent => ({
+      id,
+      time: id,
+      kind: "note",
+      actor: "x",
+      cause,
+      text: String(id),
+    });
     const trace = [ev(1, 0), ev(2, 1), ev(3, 0), ev(4, 2)];
     expect(causeChain(trace, 4).map((e) => e.id)).toEqual([4, 2, 1]);
   });

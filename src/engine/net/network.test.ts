@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { Prng } from "../core/prng.ts";
-import { createNetworkState, currentIslands, healPartitions, isBlocked, partitionIntoIslands, setLinkOverride, transmit } from "./network.ts";
+import {
+  createNetworkState,
+  currentIslands,
+  healPartitions,
+  isBlocked,
+  partitionIntoIslands,
+  setLinkOverride,
+  transmit,
+} from "./network.ts";
 
 describe("network", () => {
   it("draws latency within the configured range and keeps each link FIFO", () => {
@@ -22,7 +30,11 @@ describe("network", () => {
     expect(isBlocked(net, "b", "a")).toBe(true);
     expect(isBlocked(net, "b", "c")).toBe(false);
     expect(isBlocked(net, "c", "d")).toBe(true);
-    expect(currentIslands(net, ["a", "b", "c", "d"])).toEqual([["a"], ["b", "c"], ["d"]]);
+    expect(currentIslands(net, ["a", "b", "c", "d"])).toEqual([
+      ["a"],
+      ["b", "c"],
+      ["d"],
+    ]);
     healPartitions(net);
     partitionIntoIslands(net, [["a"], ["b"]], true);
     expect(isBlocked(net, "a", "b")).toBe(true);
@@ -44,13 +56,18 @@ describe("network", () => {
     const net = createNetworkState({ lossProbability: 0.25 });
     const rng = Prng.root(5);
     let lost = 0;
-    for (let i = 0; i < 4000; i++) if (transmit(net, rng, "a", "b", i).lost) lost++;
+    for (let i = 0; i < 4000; i++)
+      if (transmit(net, rng, "a", "b", i).lost) lost++;
     expect(lost / 4000).toBeGreaterThan(0.2);
     expect(lost / 4000).toBeLessThan(0.3);
   });
 
   it("rejects impossible settings with a clear message", () => {
-    expect(() => createNetworkState({ latencyMsMin: 5, latencyMsMax: 1 })).toThrow(/latencyMsMin <= latencyMsMax/);
-    expect(() => createNetworkState({ lossProbability: 2 })).toThrow(/lossProbability/);
+    expect(() =>
+      createNetworkState({ latencyMsMin: 5, latencyMsMax: 1 }),
+    ).toThrow(/latencyMsMin <= latencyMsMax/);
+    expect(() => createNetworkState({ lossProbability: 2 })).toThrow(
+      /lossProbability/,
+    );
   });
 });

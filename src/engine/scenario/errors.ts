@@ -12,8 +12,11 @@ export class ScenarioError extends Error {
   readonly problems: ScenarioProblem[];
 
   constructor(problems: ScenarioProblem[], context = "scenario") {
-    const lines = problems.slice(0, 20).map((p) => `  - ${p.path}: ${p.message}`);
-    if (problems.length > 20) lines.push(`  … and ${problems.length - 20} more`);
+    const lines = problems
+      .slice(0, 20)
+      .map((p) => `  - ${p.path}: ${p.message}`);
+    if (problems.length > 20)
+      lines.push(`  … and ${problems.length - 20} more`);
     super(`invalid ${context}:\n${lines.join("\n")}`);
     this.name = "ScenarioError";
     this.problems = problems;
@@ -34,22 +37,35 @@ function describeFound(input: unknown): string {
   if (input === undefined) return "nothing";
   if (input === null) return "null";
   if (Array.isArray(input)) return "a list";
-  if (typeof input === "string") return `the text ${JSON.stringify(input.length > 40 ? input.slice(0, 40) + "…" : input)}`;
+  if (typeof input === "string")
+    return `the text ${JSON.stringify(input.length > 40 ? input.slice(0, 40) + "…" : input)}`;
   if (typeof input === "object") return "an object";
   return `${typeof input} ${String(input)}`;
 }
 
 /** Turns zod's issues into problems that name the path, what was expected and what was found. */
-export function problemsFromZod(error: z.ZodError, root: unknown): ScenarioProblem[] {
+export function problemsFromZod(
+  error: z.ZodError,
+  root: unknown,
+): ScenarioProblem[] {
   return error.issues.map((issue) => {
     const path = formatPath(issue.path);
     let found: unknown = root;
-    for (const p of issue.path) found = found && typeof found === "object" ? (found as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
+    for (const p of issue.path)
+      found =
+        found && typeof found === "object"
+          ? (found as Record<PropertyKey, unknown>)[p as PropertyKey]
+          : undefined;
     let message = issue.message;
-    if (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "invalid_union") {
+    if (
+      issue.code === "invalid_type" ||
+      issue.code === "invalid_value" ||
+      issue.code === "invalid_union"
+    ) {
       message = `${issue.message}; found ${describeFound(found)}`;
     }
-    if (issue.code === "unrecognized_keys") message = `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+    if (issue.code === "unrecognized_keys")
+      message = `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
     return { path, message };
   });
 }

@@ -20,7 +20,12 @@ export function describeExpectation(e: Expectation): string {
   if (e.name) return e.name;
   switch (e.type) {
     case "traceCount": {
-      const bounds = [e.atLeast !== undefined ? `at least ${e.atLeast}` : "", e.atMost !== undefined ? `at most ${e.atMost}` : ""].filter(Boolean).join(" and ");
+      const bounds = [
+        e.atLeast !== undefined ? `at least ${e.atLeast}` : "",
+        e.atMost !== undefined ? `at most ${e.atMost}` : "",
+      ]
+        .filter(Boolean)
+        .join(" and ");
       return `${bounds || "any number of"} "${e.kind}" events${e.actor ? ` at ${e.actor}` : ""}`;
     }
     case "actorState":
@@ -30,23 +35,41 @@ export function describeExpectation(e: Expectation): string {
   }
 }
 
-export function checkExpectation(e: Expectation, view: ExpectationView): ExpectationVerdict {
+export function checkExpectation(
+  e: Expectation,
+  view: ExpectationView,
+): ExpectationVerdict {
   const name = describeExpectation(e);
   switch (e.type) {
     case "traceCount": {
       let n = 0;
-      for (const t of view.trace) if (t.kind === e.kind && (e.actor === undefined || t.actor === e.actor)) n++;
-      const ok = (e.atLeast === undefined || n >= e.atLeast) && (e.atMost === undefined || n <= e.atMost);
+      for (const t of view.trace)
+        if (t.kind === e.kind && (e.actor === undefined || t.actor === e.actor))
+          n++;
+      const ok =
+        (e.atLeast === undefined || n >= e.atLeast) &&
+        (e.atMost === undefined || n <= e.atMost);
       return { name, ok, detail: `${n} seen` };
     }
     case "actorState": {
       const state = view.actorState(e.actor);
-      return { name, ok: state === e.state, detail: state === undefined ? `${e.actor} does not exist or is down` : `${e.actor} is in ${state}` };
+      return {
+        name,
+        ok: state === e.state,
+        detail:
+          state === undefined
+            ? `${e.actor} does not exist or is down`
+            : `${e.actor} is in ${state}`,
+      };
     }
     case "traceText": {
       const hit = view.trace.find((t) => t.text.includes(e.contains));
       const ok = e.present ? hit !== undefined : hit === undefined;
-      return { name, ok, detail: hit ? `#${hit.id} at ${hit.time} ms: ${hit.text}` : "not seen" };
+      return {
+        name,
+        ok,
+        detail: hit ? `#${hit.id} at ${hit.time} ms: ${hit.text}` : "not seen",
+      };
     }
   }
 }

@@ -8,8 +8,19 @@
 
 import { z } from "zod";
 
-const nodeId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, "a node id uses letters, digits, '.', '_' or '-'");
-const timeMs = z.number().int().min(0).max(86_400_000 * 7);
+const nodeId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(
+    /^[A-Za-z0-9_.-]+$/,
+    "a node id uses letters, digits, '.', '_' or '-'",
+  );
+const timeMs = z
+  .number()
+  .int()
+  .min(0)
+  .max(86_400_000 * 7);
 
 export const networkSchema = z
   .object({
@@ -19,9 +30,15 @@ export const networkSchema = z
   })
   .partial()
   .strict()
-  .refine((n) => n.latencyMsMin === undefined || n.latencyMsMax === undefined || n.latencyMsMin <= n.latencyMsMax, {
-    message: "latencyMsMin must not exceed latencyMsMax",
-  });
+  .refine(
+    (n) =>
+      n.latencyMsMin === undefined ||
+      n.latencyMsMax === undefined ||
+      n.latencyMsMin <= n.latencyMsMax,
+    {
+      message: "latencyMsMin must not exceed latencyMsMax",
+    },
+  );
 
 export const toySchema = z
   .object({
@@ -30,20 +47,60 @@ export const toySchema = z
     pingTimeoutMs: z.number().int().min(1).max(3_600_000).default(500),
   })
   .strict()
-  .refine((t) => new Set(t.nodes).size === t.nodes.length, { message: "node ids must be unique" });
+  .refine((t) => new Set(t.nodes).size === t.nodes.length, {
+    message: "node ids must be unique",
+  });
 
 /** The kernel's inputs. Each is also a user action in the UI. */
 export const kernelInputSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("crash"), node: nodeId }).strict(),
   z.object({ type: z.literal("restart"), node: nodeId }).strict(),
-  z.object({ type: z.literal("partition"), islands: z.array(z.array(nodeId).min(1)).min(2), oneWay: z.boolean().optional() }).strict(),
+  z
+    .object({
+      type: z.literal("partition"),
+      islands: z.array(z.array(nodeId).min(1)).min(2),
+      oneWay: z.boolean().optional(),
+    })
+    .strict(),
   z.object({ type: z.literal("isolate"), node: nodeId }).strict(),
-  z.object({ type: z.literal("cutLink"), from: z.array(nodeId).min(1), to: z.array(nodeId).min(1) }).strict(),
+  z
+    .object({
+      type: z.literal("cutLink"),
+      from: z.array(nodeId).min(1),
+      to: z.array(nodeId).min(1),
+    })
+    .strict(),
   z.object({ type: z.literal("heal") }).strict(),
-  z.object({ type: z.literal("slowLink"), from: nodeId, to: nodeId, extraLatencyMs: z.number().min(0).max(600_000), bothWays: z.boolean().optional() }).strict(),
-  z.object({ type: z.literal("clogLink"), from: nodeId, to: nodeId, forMs: z.number().min(0).max(3_600_000) }).strict(),
-  z.object({ type: z.literal("setLoss"), lossProbability: z.number().min(0).max(1) }).strict(),
-  z.object({ type: z.literal("setLatency"), latencyMsMin: z.number().min(0).max(60_000), latencyMsMax: z.number().min(0).max(60_000) }).strict(),
+  z
+    .object({
+      type: z.literal("slowLink"),
+      from: nodeId,
+      to: nodeId,
+      extraLatencyMs: z.number().min(0).max(600_000),
+      bothWays: z.boolean().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("clogLink"),
+      from: nodeId,
+      to: nodeId,
+      forMs: z.number().min(0).max(3_600_000),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("setLoss"),
+      lossProbability: z.number().min(0).max(1),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("setLatency"),
+      latencyMsMin: z.number().min(0).max(60_000),
+      latencyMsMax: z.number().min(0).max(60_000),
+    })
+    .strict(),
   z.object({ type: z.literal("resetLinks") }).strict(),
 ]);
 
@@ -60,12 +117,29 @@ export const stepSchema = z.union([
       reveal: z.string().min(1).max(2000).optional(),
     })
     .strict()
-    .refine((p) => (p.choices === undefined) === (p.answer === undefined) && (p.answer === undefined || (p.choices !== undefined && p.answer < p.choices.length)), {
-      message: "a question needs both choices and an answer that indexes them",
-    }),
+    .refine(
+      (p) =>
+        (p.choices === undefined) === (p.answer === undefined) &&
+        (p.answer === undefined ||
+          (p.choices !== undefined && p.answer < p.choices.length)),
+      {
+        message:
+          "a question needs both choices and an answer that indexes them",
+      },
+    ),
 ]);
 
-const traceKind = z.enum(["input", "send", "deliver", "drop", "timer", "state", "emit", "fault", "note"]);
+const traceKind = z.enum([
+  "input",
+  "send",
+  "deliver",
+  "drop",
+  "timer",
+  "state",
+  "emit",
+  "fault",
+  "note",
+]);
 
 export const expectationSchema = z.discriminatedUnion("type", [
   z
@@ -117,12 +191,21 @@ export const scenarioSchema = z
     s.steps.forEach((step, i) => {
       if (!("do" in step)) return;
       for (const [field, id] of nodeRefs(step.do)) {
-        if (!known.has(id)) ctx.addIssue({ code: "custom", path: ["steps", i, "do", ...field], message: `no node "${id}" in this scenario` });
+        if (!known.has(id))
+          ctx.addIssue({
+            code: "custom",
+            path: ["steps", i, "do", ...field],
+            message: `no node "${id}" in this scenario`,
+          });
       }
     });
     s.expectations.forEach((e, i) => {
       if ("actor" in e && e.actor !== undefined && !known.has(e.actor)) {
-        ctx.addIssue({ code: "custom", path: ["expectations", i, "actor"], message: `no node "${e.actor}" in this scenario` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["expectations", i, "actor"],
+          message: `no node "${e.actor}" in this scenario`,
+        });
       }
     });
   });
@@ -134,9 +217,23 @@ function nodeRefs(input: KernelInput): [(string | number)[], string][] {
     case "isolate":
       return [[["node"], input.node]];
     case "partition":
-      return input.islands.flatMap((g, i) => g.map((id, j): [(string | number)[], string] => [["islands", i, j], id]));
+      return input.islands.flatMap((g, i) =>
+        g.map((id, j): [(string | number)[], string] => [
+          ["islands", i, j],
+          id,
+        ]),
+      );
     case "cutLink":
-      return [...input.from.map((id, j): [(string | number)[], string] => [["from", j], id]), ...input.to.map((id, j): [(string | number)[], string] => [["to", j], id])];
+      return [
+        ...input.from.map((id, j): [(string | number)[], string] => [
+          ["from", j],
+          id,
+        ]),
+        ...input.to.map((id, j): [(string | number)[], string] => [
+          ["to", j],
+          id,
+        ]),
+      ];
     case "slowLink":
     case "clogLink":
       return [

@@ -21,7 +21,9 @@ export interface ToyNodeContext extends ToyNodeInput {
   timeouts: number;
 }
 
-export type ToyNodeEvent = { type: "ping"; from: string; n: number } | { type: "pong"; from: string; n: number };
+export type ToyNodeEvent =
+  | { type: "ping"; from: string; n: number }
+  | { type: "pong"; from: string; n: number };
 
 export const toyNodeMachine = setup({
   types: {
@@ -39,7 +41,10 @@ export const toyNodeMachine = setup({
   },
   guards: {
     "hasPeers?": ({ context }) => context.peers.length > 0,
-    "isAwaitedPong?": ({ context, event }) => event.type === "pong" && event.from === context.waitingFor && event.n === context.pingsSent,
+    "isAwaitedPong?": ({ context, event }) =>
+      event.type === "pong" &&
+      event.from === context.waitingFor &&
+      event.n === context.pingsSent,
   },
 }).createMachine({
   id: "toyNode",
@@ -56,7 +61,10 @@ export const toyNodeMachine = setup({
     ping: {
       actions: {
         type: "send",
-        params: ({ context, event }) => ({ to: event.from, event: { type: "pong", from: context.id, n: event.n } }),
+        params: ({ context, event }) => ({
+          to: event.from,
+          event: { type: "pong", from: context.id, n: event.n },
+        }),
       },
     },
   },
@@ -69,7 +77,8 @@ export const toyNodeMachine = setup({
     waiting: {
       entry: [
         assign(({ context }) => ({
-          waitingFor: context.peers[context.nextPeerIndex % context.peers.length],
+          waitingFor:
+            context.peers[context.nextPeerIndex % context.peers.length],
           nextPeerIndex: (context.nextPeerIndex + 1) % context.peers.length,
           pingsSent: context.pingsSent + 1,
         })),
@@ -85,13 +94,19 @@ export const toyNodeMachine = setup({
         pong: {
           guard: "isAwaitedPong?",
           target: "idle",
-          actions: assign(({ context }) => ({ pongsReceived: context.pongsReceived + 1, waitingFor: null })),
+          actions: assign(({ context }) => ({
+            pongsReceived: context.pongsReceived + 1,
+            waitingFor: null,
+          })),
         },
       },
       after: {
         pingTimeout: {
           target: "idle",
-          actions: assign(({ context }) => ({ timeouts: context.timeouts + 1, waitingFor: null })),
+          actions: assign(({ context }) => ({
+            timeouts: context.timeouts + 1,
+            waitingFor: null,
+          })),
         },
       },
     },

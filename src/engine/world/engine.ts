@@ -10,9 +10,22 @@ import { invariant } from "../core/assert.ts";
 import { heapPeek, heapPop, heapPush } from "../core/heap.ts";
 import { hashHex, hashUpdate, initialHashState } from "../core/hash.ts";
 import { Prng, createPrngState } from "../core/prng.ts";
-import { canonicalTraceLine, type TraceEvent, type TraceKind } from "../core/trace.ts";
-import { createNetworkState, transmit, type NetworkConfig } from "../net/network.ts";
-import { startMachine, stateLabel, stepMachine, type MachineAction } from "../machines/host.ts";
+import {
+  canonicalTraceLine,
+  type TraceEvent,
+  type TraceKind,
+} from "../core/trace.ts";
+import {
+  createNetworkState,
+  transmit,
+  type NetworkConfig,
+} from "../net/network.ts";
+import {
+  startMachine,
+  stateLabel,
+  stepMachine,
+  type MachineAction,
+} from "../machines/host.ts";
 import type {
   ActorKind,
   ActorRecord,
@@ -29,6 +42,8 @@ import type {
 export interface EngineRegistry {
   kinds: Record<string, ActorKind>;
   inputs: Record<string, InputHandler>;
+  /** Plain-language descriptions of inputs for the trace ("crash n3"), by input type. */
+  describeInput?: Record<string, (input: SimInput) => string>;
 }
 
 export interface EngineOptions {
@@ -151,13 +166,30 @@ export class Engine {
   // ---------------------------------------------------------------- trace
 
   /** Writes one event to the journal; its cause is the event being processed unless given. */
-  record(kind: TraceKind, actor: string, text: string, data?: Record<string, unknown>, cause = this.currentCause): number {
+  record(
+    kind: TraceKind,
+    actor: string,
+    text: string,
+    data?: Record<string, unknown>,
+    cause = this.currentCause,
+  ): number {
     const w = this.world;
-    const e: TraceEvent = { id: w.traceLength + 1, time: w.nowMs, kind, actor, cause, text, data };
+    const e: TraceEvent = {
+      id: w.traceLength + 1,
+      time: w.nowMs,
+      kind,
+      actor,
+      cause,
+      text,
+      data,
+    };
     w.traceLength += 1;
     hashUpdate(w.hash, canonicalTraceLine(e));
     this.trace.push(e);
-    if (this.traceRetention > 0 && this.trace.length > this.traceRetention * 2) {
+    if (
+      this.traceRetention > 0 &&
+      this.trace.length > this.traceRetention * 2
+    ) {
       this.trace = this.trace.slice(this.trace.length - this.traceRetention);
     }
     for (const o of this.observers) o(e);
@@ -192,11 +224,24 @@ export class Engine {
     return k;
   }
 
-  spawn(id: string, kind: string, config: Record<string, unknown> = {}): ActorRecord {
-    if (this.world.actors[id]) throw new RangeError(`actor "${id}" already exists`);
+  spawn(
+    id: string,
+    kind: string,
+    config: Record<string, unknown> = {},
+  ): ActorRecord {
+    if (this.world.actors[id])
+      throw new RangeError(`actor "${id}" already exists`);
     const k = this.registry.kinds[kind];
     if (!k) throw new RangeError(`unknown actor kind "${kind}"`);
-    const actor: ActorRecord = { id, kind, alive: true, incarnation: 0, snapshot: undefined, config, data: {} };
+    const actor: ActorRecord = {
+      id,
+      kind,
+      alive: true,
+      incarnation: 0,
+      snapshot: undefined,
+      config,
+      data: {},
+    };
     this.world.actors[id] = actor;
     this.world.actorOrder.push(id);
     this.boot(actor, k);
@@ -206,7 +251,10 @@ export class Engine {
   private boot(actor: ActorRecord, kind: ActorKind): void {
     actor.data = kind.createData ? kind.createData(actor) : {};
     if (kind.machine) {
-      const [snapshot, actions] = startMachine(kind.machine, kind.machineInput ? kind.machineInput(actor) : actor.config);
+      const [snapshot, actions] = startMachine(
+        kind.machine,
+        kind.machineInput ? kind.machineInput(actor) : actor.config,
+      );
       actor.snapshot = snapshot;
       this.runActions(actor, kind, actions);
     }
@@ -228,7 +276,10 @@ export class Engine {
     if (actor.alive) return;
     actor.alive = true;
     actor.incarnation += 1;
-    this.record("fault", id, `${id} restarted: ${reason}`, { fault: "restart", incarnation: actor.incarnation });
+    this.record("fault", id, `${id} restarted: ${reason}`, {
+      fault: "restart",
+      incarnation: actor.incarnation,
+    });
     const kind = this.kindOf(actor);
     this.boot(actor, kind);
     kind.onRestart?.(this, actor);
@@ -247,11 +298,16 @@ export class Engine {
   send(source: string, target: string, event: SimEvent): void {
     const w = this.world;
     const t = transmit(w.net, this.rng("net"), source, target, w.nowMs);
-    const sendId = this.record("send", source, `${source} sent ${event.type} to ${target}`, {
-      to: target,
-      type: event.type,
-      arriveAtMs: t.deliverAtMs,
-    });
+    const sendId = this.record(
+      "send",
+      source,
+      `${source} sent ${event.type} to ${target}`,
+      {
+        to: target,
+        type: event.type,
+        arriveAtMs: t.deliverAtMs,
+      },
+    );
     const entry: DeliverEntry = {
       type: "deliver",
       time: t.deliverAtMs,
@@ -268,8 +324,16 @@ export class Engine {
   }
 
   /** Arms timer `timerId` of `actorId`: `event` fires after `delayMs` unless cancelled. Same id replaces. */
-  schedule(actorId: string, delayMs: number, event: SimEvent, timerId: string): void {
-    invariant(delayMs >= 0 && Number.isFinite(delayMs), `timer ${timerId} of ${actorId} has a bad delay ${delayMs}`);
+  schedule(
+    actorId: string,
+    delayMs: number,
+    event: SimEvent,
+    timerId: string,
+  ): void {
+    invariant(
+      delayMs >= 0 && Number.isFinite(delayMs),
+      `timer ${timerId} of ${actorId} has a bad delay ${delayMs}`,
+    );
     const w = this.world;
     const actor = this.actor(actorId);
     const key = `${actorId}@${actor.incarnation}|${timerId}`;
@@ -305,14 +369,23 @@ export class Engine {
       const from = stateLabel(before.value);
       const to = stateLabel(after.value);
       if (from !== to) {
-        this.record("state", actor.id, `${actor.id}: ${from} → ${to} (on ${humanEventName(event.type)})`, { from, to, on: event.type });
+        this.record(
+          "state",
+          actor.id,
+          `${actor.id}: ${from} → ${to} (on ${humanEventName(event.type)})`,
+          { from, to, on: event.type },
+        );
       }
     }
     this.runActions(actor, kind, actions);
   }
 
   /** Carries out a machine's actions in order: exit, transition, then entry actions. */
-  private runActions(actor: ActorRecord, kind: ActorKind, actions: readonly MachineAction[]): void {
+  private runActions(
+    actor: ActorRecord,
+    kind: ActorKind,
+    actions: readonly MachineAction[],
+  ): void {
     let auto = 0;
     for (const { type, params } of actions) {
       switch (type) {
@@ -320,7 +393,12 @@ export class Engine {
           const p = params as { event: SimEvent; delay?: number; id?: string };
           // A raise without a delay was already applied inside the transition.
           if (typeof p.delay !== "number") break;
-          this.schedule(actor.id, p.delay, p.event, p.id ?? `auto:${this.world.seq}:${auto++}`);
+          this.schedule(
+            actor.id,
+            p.delay,
+            p.event,
+            p.id ?? `auto:${this.world.seq}:${auto++}`,
+          );
           break;
         }
         case "xstate.cancel": {
@@ -334,17 +412,30 @@ export class Engine {
         }
         case "xstate.emit": {
           const e = (params as { event: SimEvent & { text?: string } }).event;
-          this.record("emit", actor.id, typeof e.text === "string" ? e.text : `${actor.id} reported ${e.type}`, { ...e });
+          this.record(
+            "emit",
+            actor.id,
+            typeof e.text === "string"
+              ? e.text
+              : `${actor.id} reported ${e.type}`,
+            { ...e },
+          );
           break;
         }
         case "xstate.spawnChild":
         case "xstate.sendTo":
         case "xstate.sendParent":
-          throw new Error(`${actor.id}: action ${type} bypasses the engine; use a 'send' action instead`);
+          throw new Error(
+            `${actor.id}: action ${type} bypasses the engine; use a 'send' action instead`,
+          );
         default: {
           const effect = kind.effects?.[type];
-          if (effect) effect(this, actor, (params ?? {}) as Record<string, unknown>);
-          else if (!type.startsWith("xstate.")) throw new Error(`${actor.id}: no effect registered for action "${type}"`);
+          if (effect)
+            effect(this, actor, (params ?? {}) as Record<string, unknown>);
+          else if (!type.startsWith("xstate."))
+            throw new Error(
+              `${actor.id}: no effect registered for action "${type}"`,
+            );
         }
       }
     }
@@ -366,7 +457,12 @@ export class Engine {
     const q = this.world.queue;
     for (;;) {
       const head = heapPeek(q);
-      if (!head || head.type !== "timer" || this.world.timers[head.key] === head.seq) return;
+      if (
+        !head ||
+        head.type !== "timer" ||
+        this.world.timers[head.key] === head.seq
+      )
+        return;
       heapPop(q);
     }
   }
@@ -384,12 +480,18 @@ export class Engine {
     if (!head && !input) return false;
     if (head && (!input || head.time <= input.atMs)) {
       heapPop(w.queue);
-      invariant(head.time >= w.nowMs, `queue went back in time: ${head.time} < ${w.nowMs}`);
+      invariant(
+        head.time >= w.nowMs,
+        `queue went back in time: ${head.time} < ${w.nowMs}`,
+      );
       w.nowMs = head.time;
       if (head.type === "timer") this.fireTimer(head);
       else this.deliver(head);
     } else if (input) {
-      invariant(input.atMs >= w.nowMs, `input at ${input.atMs} is in the past (now ${w.nowMs})`);
+      invariant(
+        input.atMs >= w.nowMs,
+        `input at ${input.atMs} is in the past (now ${w.nowMs})`,
+      );
       w.nowMs = input.atMs;
       w.inputCursor += 1;
       this.applyInput(input);
@@ -401,7 +503,13 @@ export class Engine {
   private fireTimer(entry: TimerEntry): void {
     delete this.world.timers[entry.key];
     const name = humanEventName(entry.event.type);
-    this.currentCause = this.record("timer", entry.target, `${entry.target}: ${name} elapsed`, { event: entry.event.type }, entry.cause);
+    this.currentCause = this.record(
+      "timer",
+      entry.target,
+      `${entry.target}: ${name} elapsed`,
+      { event: entry.event.type },
+      entry.cause,
+    );
     this.dispatch(entry.target, entry.event);
   }
 
@@ -410,22 +518,64 @@ export class Engine {
     const targetActor = this.world.actors[target];
     let dropReason: string | undefined;
     if (entry.lost) dropReason = entry.lossReason ?? "lost";
-    else if (this.world.net.blocked[`${source}>${target}`]) dropReason = `the network between ${source} and ${target} was cut while it was in flight`;
+    else if (this.world.net.blocked[`${source}>${target}`])
+      dropReason = `the network between ${source} and ${target} was cut while it was in flight`;
     else if (!targetActor) dropReason = `${target} does not exist`;
     else if (!targetActor.alive) dropReason = `${target} is down`;
     if (dropReason !== undefined) {
-      this.record("drop", target, `${event.type} from ${source} to ${target} was lost: ${dropReason}`, { from: source, type: event.type }, entry.cause);
+      this.record(
+        "drop",
+        target,
+        `${event.type} from ${source} to ${target} was lost: ${dropReason}`,
+        { from: source, type: event.type },
+        entry.cause,
+      );
       return;
     }
-    this.currentCause = this.record("deliver", target, `${target} received ${event.type} from ${source}`, { from: source, type: event.type }, entry.cause);
+    this.currentCause = this.record(
+      "deliver",
+      target,
+      `${target} received ${event.type} from ${source}`,
+      { from: source, type: event.type },
+      entry.cause,
+    );
     this.dispatch(target, event);
   }
 
   private applyInput(entry: InputEntry): void {
     const handler = this.registry.inputs[entry.input.type];
-    if (!handler) throw new UnknownInputError(entry.input.type, Object.keys(this.registry.inputs).sort());
-    this.currentCause = this.record("input", "world", describeInput(entry), { ...entry.input, source: entry.source }, 0);
+    if (!handler)
+      throw new UnknownInputError(
+        entry.input.type,
+        Object.keys(this.registry.inputs).sort(),
+      );
+    this.currentCause = this.record(
+      "input",
+      "world",
+      describeInput(entry, this.registry.describeInput?.[entry.input.type]),
+      { ...entry.input, source: entry.source },
+      0,
+    );
     handler(this, entry.input);
+  }
+
+  /**
+   * Like runUntil, but leaves inputs due exactly at `tMs` unapplied: the world
+   * as it is the instant before those actions (a narration pause that asks
+   * "what happens next?" stops here). It is a prefix of the normal order,
+   * since inputs at t always come after the queue events at t.
+   */
+  runUntilBeforeInputsAt(tMs: number): void {
+    for (;;) {
+      this.discardStaleHead();
+      const head = heapPeek(this.world.queue);
+      const input = this.inputs[this.world.inputCursor];
+      const headTime = head ? head.time : Infinity;
+      const inputFirst = input !== undefined && input.atMs < headTime;
+      if (inputFirst ? input.atMs >= tMs : headTime > tMs) break;
+      this.step();
+    }
+    if (tMs > this.world.nowMs) this.world.nowMs = tMs;
   }
 
   /** Runs every event due at or before `tMs`, then sets the clock to `tMs`. */
@@ -442,18 +592,27 @@ export function humanEventName(type: string): string {
   const dot = rest.indexOf(".");
   if (dot < 0) return `timer ${rest}`;
   const delay = rest.slice(0, dot);
-  const path = rest.slice(dot + 1).split(".").slice(1).join(".");
+  const path = rest
+    .slice(dot + 1)
+    .split(".")
+    .slice(1)
+    .join(".");
   const delayName = /^\d+$/.test(delay) ? `${delay} ms` : delay;
   return path ? `${delayName} in ${path}` : delayName;
 }
 
-function describeInput(entry: InputEntry): string {
+function describeInput(
+  entry: InputEntry,
+  describe?: (input: SimInput) => string,
+): string {
+  const who = entry.source === "user" ? "You" : "The scenario";
+  if (describe) return `${who}: ${describe(entry.input)}`;
   const { type, ...rest } = entry.input;
   const args = Object.keys(rest)
     .sort()
     .map((k) => `${k}=${JSON.stringify(rest[k])}`)
     .join(" ");
-  return `${entry.source === "user" ? "you" : "the scenario"}: ${type}${args ? " " + args : ""}`;
+  return `${who}: ${type}${args ? " " + args : ""}`;
 }
 
 export type { SimInput };

@@ -47,12 +47,27 @@ export class TimeTravel {
   /** The trace from time 0, shared by checkpoints: a restore truncates it to a length. */
   private fullTrace: TraceEvent[];
 
-  constructor(engine: Engine, initialInputs: InputEntry[], options: TimeTravelOptions) {
-    invariant(options.checkpointIntervalMs > 0, "checkpointIntervalMs must be positive");
+  constructor(
+    engine: Engine,
+    initialInputs: InputEntry[],
+    options: TimeTravelOptions,
+  ) {
+    invariant(
+      options.checkpointIntervalMs > 0,
+      "checkpointIntervalMs must be positive",
+    );
     this.engine = engine;
     this.intervalMs = options.checkpointIntervalMs;
     const inputs = sortInputs(initialInputs);
-    this.current = { id: 1, parentId: null, forkAtMs: 0, inputs, checkpoints: [], headMs: 0, headHash: "" };
+    this.current = {
+      id: 1,
+      parentId: null,
+      forkAtMs: 0,
+      inputs,
+      checkpoints: [],
+      headMs: 0,
+      headHash: "",
+    };
     this.branches.push(this.current);
     engine.inputs = inputs;
     this.fullTrace = engine.trace;
@@ -66,20 +81,29 @@ export class TimeTravel {
 
   private takeCheckpoint(): void {
     const e = this.engine;
-    this.current.checkpoints.push({ atMs: e.nowMs, world: cloneWorld(e.world), traceInMemory: e.trace.length });
+    this.current.checkpoints.push({
+      atMs: e.nowMs,
+      world: cloneWorld(e.world),
+      traceInMemory: e.trace.length,
+    });
   }
 
-  /** Runs forward to `tMs`, taking checkpoints on the way. */
-  runUntil(tMs: number): void {
+  /**
+   * Runs forward to `tMs`, taking checkpoints on the way. With
+   * `beforeInputsAtT`, inputs due exactly at `tMs` stay unapplied.
+   */
+  runUntil(tMs: number, beforeInputsAtT = false): void {
     const e = this.engine;
-    while (e.nextTimeMs() <= tMs) {
+    while (e.nextTimeMs() < tMs) {
       if (e.nextTimeMs() >= this.nextCheckpointAtMs) {
         this.takeCheckpoint();
         this.nextCheckpointAtMs = e.nextTimeMs() + this.intervalMs;
       }
       e.step();
     }
-    e.runUntil(tMs);
+    // Events exactly at tMs: no checkpoint in between, so partial states at t stay consistent.
+    if (beforeInputsAtT) e.runUntilBeforeInputsAt(tMs);
+    else e.runUntil(tMs);
     this.noteHead();
   }
 
@@ -131,9 +155,16 @@ export class TimeTravel {
    * Adds an input at `atMs` (default: now). Acting before the branch's head
    * forks a new branch; the old one keeps its future. Returns the branch id.
    */
-  act(input: SimInput, source: InputEntry["source"], atMs: number = this.engine.nowMs): number {
+  act(
+    input: SimInput,
+    source: InputEntry["source"],
+    atMs: number = this.engine.nowMs,
+  ): number {
     const e = this.engine;
-    invariant(atMs >= e.nowMs, `an input cannot be placed in the past (${atMs} < ${e.nowMs}); seek first`);
+    invariant(
+      atMs >= e.nowMs,
+      `an input cannot be placed in the past (${atMs} < ${e.nowMs}); seek first`,
+    );
     if (e.nowMs < this.current.headMs) this.fork();
     const inputs = this.current.inputs;
     // Keep the log sorted by time; inputs at the same time keep the order they were made in.

@@ -107,7 +107,16 @@ export interface ActorKind {
    */
   onEvent?(engine: Engine, actor: ActorRecord, event: SimEvent): boolean;
   /** Custom machine actions, by action type. */
-  readonly effects?: Readonly<Record<string, (engine: Engine, actor: ActorRecord, params: Record<string, unknown>) => void>>;
+  readonly effects?: Readonly<
+    Record<
+      string,
+      (
+        engine: Engine,
+        actor: ActorRecord,
+        params: Record<string, unknown>,
+      ) => void
+    >
+  >;
   /** Called after a crash has been applied (the actor is already down). */
   onCrash?(engine: Engine, actor: ActorRecord): void;
   /** Called after a restart has been applied (machine and data are fresh). */

@@ -1,0 +1,123 @@
+// npm run bench: prints one line per figure, "name: value unit", so figures
+// can be compared across versions. Figures that depend on the machine are
+// also given as ratios to a bare baseline measured in the same run, since the
+// machines are shared and drift by about 15% within minutes.
+//
+// Timings belong here, never in tests.
+
+import { heapPop, heapPush } from "../engine/core/heap.ts";
+import { createSimulation } from "../engine/index.ts";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(fn: () => void): number {
+  gc();
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+function print(name: string, value: number, unit: string, digits = 0): void {
+  console.log(`${name}: ${value.toFixed(digits)} ${unit}`);
+}
+
+// A busy toy world: 12 nodes pinging every 20 ms for 60 s of virtual time.
+const busyWorld = {
+  version: 1,
+  title: "bench",
+  durationMs: 60_000,
+  toy: {
+    nodes: Array.from({ length: 12 }, (_, i) => `n${i + 1}`),
+    pingIntervalMs: 20,
+    pingTimeoutMs: 15,
+  },
+  network: { latencyMsMin: 1, latencyMsMax: 6, lossProbability: 0.01 },
+  steps: [
+    { atMs: 10_000, do: { type: "crash", node: "n3" } },
+    {
+      atMs: 20_000,
+      do: {
+        type: "partition",
+        islands: [
+          ["n1", "n2", "n4"],
+          ["n5", "n6", "n7", "n8"],
+        ],
+      },
+    },
+    { atMs: 30_000, do: { type: "heal" } },
+    { atMs: 40_000, do: { type: "restart", node: "n3" } },
+  ],
+};
+
+function runBusy(checkpointIntervalMs: number) {
+  const sim = createSimulation(busyWorld, { checkpointIntervalMs });
+  sim.runUntil(busyWorld.durationMs);
+  return sim;
+}
+
+// Bare baseline: the same number of push+pop pairs on the same heap, holding
+// as many entries as the busy world does, with no engine work at all.
+function bareQueue(pairs: number, hold: number): void {
+  const heap: { time: number; seq: number }[] = [];
+  let seq = 0;
+  for (let i = 0; i < hold; i++) heapPush(heap, { time: i, seq: seq++ });
+  for (let i = 0; i < pairs; i++) {
+    const e = heapPop(heap)!;
+    heapPush(heap, { time: e.time + 1 + (i % 7), seq: seq++ });
+  }
+}
+
+const warm = runBusy(1000);
+const events = warm.trace.length;
+const hash = warm.traceHash();
+
+const engineMs: number[] = [];
+const bareMs: number[] = [];
+for (let r = 0; r < RUNS; r++) {
+  engineMs.push(time(() => runBusy(1000)));
+  bareMs.push(time(() => bareQueue(events, 64)));
+}
+const eMs = median(engineMs);
+const bMs = median(bareMs);
+print("kernel.events_per_s", (events / eMs) * 1000, "events/s");
+print("kernel.ns_per_event", (eMs * 1e6) / events, "ns");
+print("kernel.sim_speed", busyWorld.durationMs / eMs, "x real time", 1);
+print("kernel.overhead_vs_bare_queue", eMs / bMs, "x", 1);
+print("kernel.busy_world_events", events, "events");
+
+// Checkpoints: the same run with none to speak of, to isolate their cost.
+const noCheckpointMs = median(
+  Array.from({ length: RUNS }, () => time(() => runBusy(1e9))),
+);
+print(
+  "kernel.checkpoint_overhead",
+  Math.max(0, (eMs / noCheckpointMs - 1) * 100),
+  "% (1 per virtual s)",
+  1,
+);
+
+// Seek: from the end back to the middle, then forward to the end again.
+const sim = runBusy(1000);
+const seekBackMs = median(
+  Array.from({ length: RUNS }, () =>
+    time(() => {
+      sim.seek(30_000);
+      sim.seek(60_000);
+    }),
+  ),
+);
+if (sim.traceHash() !== hash)
+  throw new Error("bench: seek changed the trace hash (determinism bug)");
+print("kernel.seek_back_and_forth_ms", seekBackMs, "ms", 1);
+const memory = process.memoryUsage();
+print("kernel.heap_used_mb", memory.heapUsed / 1048576, "MB", 1);
+console.log(`kernel.trace_hash: ${hash} (same every run)`);
