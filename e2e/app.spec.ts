@@ -146,11 +146,9 @@ test("rewind with the scrubber, act in the past, and keep the old future as a br
 test("a narration pause stops playback and asks for a prediction", async ({
   page,
 }) => {
-  await page
-    .getByRole("combobox", { name: "Scenario" })
-    .selectOption({
-      label: "The kernel at work: a network partition and a clogged link",
-    });
+  await page.getByRole("combobox", { name: "Scenario" }).selectOption({
+    label: "The kernel at work: a network partition and a clogged link",
+  });
   await page.getByRole("combobox", { name: "Speed" }).selectOption("25");
   await page.getByRole("button", { name: "Play" }).click();
   await expect(page.getByRole("button", { name: "Play" })).toBeVisible({
