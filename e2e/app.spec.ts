@@ -4,17 +4,14 @@
 
 import { expect, test, type Page } from "@playwright/test";
 
-const clockMs = async (page: Page) =>
-  Number(await page.getByTestId("clock").getAttribute("data-now-ms"));
+const clockMs = async (page: Page) => Number(await page.getByTestId("clock").getAttribute("data-now-ms"));
 
 test.beforeEach(async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Kafka Sim" })).toBeVisible();
 });
 
-test("play runs the virtual clock, pause stops it, step moves one event", async ({
-  page,
-}) => {
+test("play runs the virtual clock, pause stops it, step moves one event", async ({ page }) => {
   await expect(page.getByTestId("clock")).toHaveText("t = 0.000 s");
   await page.getByRole("combobox", { name: "Speed" }).selectOption("5");
   await page.getByRole("button", { name: "Play" }).click();
@@ -32,23 +29,17 @@ test("play runs the virtual clock, pause stops it, step moves one event", async 
   await page.screenshot({ path: test.info().outputPath("playing.png") });
 });
 
-test("keyboard: space plays and pauses, ? lists the shortcuts", async ({
-  page,
-}) => {
+test("keyboard: space plays and pauses, ? lists the shortcuts", async ({ page }) => {
   await page.locator("body").press("Space");
   await expect.poll(() => clockMs(page)).toBeGreaterThan(0);
   await page.locator("body").press("Space");
   await page.locator("body").press("?");
-  await expect(
-    page.getByRole("dialog", { name: "Keyboard shortcuts" }),
-  ).toContainText("Play or pause");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toContainText("Play or pause");
   await page.getByRole("button", { name: "Close" }).click();
   await expect(page.getByRole("dialog")).toHaveCount(0);
 });
 
-test("crash a node by its accessible name, see it down, restart it", async ({
-  page,
-}) => {
+test("crash a node by its accessible name, see it down, restart it", async ({ page }) => {
   await page.getByRole("combobox", { name: "Speed" }).selectOption("10");
   await page.getByRole("button", { name: "Play" }).click();
   await expect.poll(() => clockMs(page)).toBeGreaterThan(2000);
@@ -56,27 +47,16 @@ test("crash a node by its accessible name, see it down, restart it", async ({
 
   await page.getByRole("button", { name: /^n3, / }).click();
   await page.getByRole("button", { name: "Crash n3" }).click();
-  await expect(page.getByTestId("node-n3")).toHaveAttribute(
-    "data-state",
-    "down",
-  );
-  await expect(page.getByRole("region", { name: "Event log" })).toContainText(
-    "n3 crashed",
-  );
+  await expect(page.getByTestId("node-n3")).toHaveAttribute("data-state", "down");
+  await expect(page.getByRole("region", { name: "Event log" })).toContainText("n3 crashed");
 
   await page.getByRole("button", { name: "Play" }).click();
-  await expect(page.getByRole("region", { name: "Event log" })).toContainText(
-    "n3 is down",
-    { timeout: 15_000 },
-  );
+  await expect(page.getByRole("region", { name: "Event log" })).toContainText("n3 is down", { timeout: 15_000 });
   await page.getByRole("button", { name: "Pause" }).click();
   await page.screenshot({ path: test.info().outputPath("crashed.png") });
 
   await page.getByRole("button", { name: "Restart n3" }).click();
-  await expect(page.getByTestId("node-n3")).not.toHaveAttribute(
-    "data-state",
-    "down",
-  );
+  await expect(page.getByTestId("node-n3")).not.toHaveAttribute("data-state", "down");
 });
 
 test("why? walks an event's causes", async ({ page }) => {
@@ -97,24 +77,13 @@ test("why? walks an event's causes", async ({ page }) => {
 test("isolate a node, see the cut, heal it", async ({ page }) => {
   await page.getByRole("button", { name: /^n1, / }).click();
   await page.getByRole("button", { name: "Isolate n1" }).click();
-  await expect(page.getByTestId("link-n1-n2")).toHaveAttribute(
-    "data-cut",
-    "true",
-  );
-  await expect(page.getByTestId("link-n2-n3")).toHaveAttribute(
-    "data-cut",
-    "false",
-  );
+  await expect(page.getByTestId("link-n1-n2")).toHaveAttribute("data-cut", "true");
+  await expect(page.getByTestId("link-n2-n3")).toHaveAttribute("data-cut", "false");
   await page.getByRole("button", { name: "Heal network" }).click();
-  await expect(page.getByTestId("link-n1-n2")).toHaveAttribute(
-    "data-cut",
-    "false",
-  );
+  await expect(page.getByTestId("link-n1-n2")).toHaveAttribute("data-cut", "false");
 });
 
-test("rewind with the scrubber, act in the past, and keep the old future as a branch", async ({
-  page,
-}) => {
+test("rewind with the scrubber, act in the past, and keep the old future as a branch", async ({ page }) => {
   await page.getByRole("combobox", { name: "Speed" }).selectOption("10");
   await page.getByRole("button", { name: "Play" }).click();
   await expect.poll(() => clockMs(page)).toBeGreaterThan(5000);
@@ -127,25 +96,14 @@ test("rewind with the scrubber, act in the past, and keep the old future as a br
 
   await page.getByRole("button", { name: /^n1, / }).click();
   await page.getByRole("button", { name: "Crash n1" }).click();
-  await expect(page.getByRole("button", { name: /Branch 2/ })).toHaveAttribute(
-    "aria-pressed",
-    "true",
-  );
+  await expect(page.getByRole("button", { name: /Branch 2/ })).toHaveAttribute("aria-pressed", "true");
   await page.getByRole("button", { name: "Original" }).click();
-  await expect(page.getByTestId("node-n1")).not.toHaveAttribute(
-    "data-state",
-    "down",
-  );
+  await expect(page.getByTestId("node-n1")).not.toHaveAttribute("data-state", "down");
   await page.getByRole("button", { name: /Branch 2/ }).click();
-  await expect(page.getByTestId("node-n1")).toHaveAttribute(
-    "data-state",
-    "down",
-  );
+  await expect(page.getByTestId("node-n1")).toHaveAttribute("data-state", "down");
 });
 
-test("a narration pause stops playback and asks for a prediction", async ({
-  page,
-}) => {
+test("a narration pause stops playback and asks for a prediction", async ({ page }) => {
   await page.getByRole("combobox", { name: "Scenario" }).selectOption({
     label: "The kernel at work: a network partition and a clogged link",
   });

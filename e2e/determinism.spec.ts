@@ -4,12 +4,7 @@
 import { expect, test } from "@playwright/test";
 import { join } from "node:path";
 import { createSimulation } from "../src/engine/index.ts";
-import {
-  libraryPaths,
-  loadScenarioFile,
-  REPO_ROOT,
-  runScenario,
-} from "../src/cli/runScenario.ts";
+import { libraryPaths, loadScenarioFile, REPO_ROOT, runScenario } from "../src/cli/runScenario.ts";
 
 const scenario = {
   version: 1,
@@ -37,9 +32,7 @@ const inputs = [
   },
 ];
 
-test("a fixed seed and input log hash the same in Chromium and in Node", async ({
-  page,
-}) => {
+test("a fixed seed and input log hash the same in Chromium and in Node", async ({ page }) => {
   const sim = createSimulation(scenario, { seed: 20261126, inputs });
   sim.runUntil(6000);
   const nodeHash = sim.traceHash();
@@ -59,17 +52,13 @@ test("a fixed seed and input log hash the same in Chromium and in Node", async (
   expect(sim.trace.length).toBeGreaterThan(200); // a run with real work in it
 });
 
-test("every built-in scenario hashes the same in Chromium and in Node", async ({
-  page,
-}) => {
+test("every built-in scenario hashes the same in Chromium and in Node", async ({ page }) => {
   const fromNode = libraryPaths().map((path) => ({
     path,
     traceHash: runScenario(loadScenarioFile(join(REPO_ROOT, path))).traceHash,
   }));
   await page.goto("/");
   await page.waitForFunction(() => window.__kafkaSim !== undefined);
-  const fromBrowser = await page.evaluate(() =>
-    window.__kafkaSim!.libraryHashes(),
-  );
+  const fromBrowser = await page.evaluate(() => window.__kafkaSim!.libraryHashes());
   expect(fromBrowser).toEqual(fromNode);
 });

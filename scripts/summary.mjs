@@ -4,8 +4,7 @@
 // anything failed, a report is missing, or nothing ran at all.
 import { existsSync, readFileSync } from "node:fs";
 
-const [vitestPath, playwrightPath, checksPassed = "0", checksFailed = "0"] =
-  process.argv.slice(2);
+const [vitestPath, playwrightPath, checksPassed = "0", checksFailed = "0"] = process.argv.slice(2);
 const read = (p) => {
   if (!existsSync(p)) return null;
   try {

@@ -16,13 +16,7 @@ import { TextEquivalent } from "./ui/TextEquivalent.tsx";
 const titles = new Map(
   scenarioLibrary.map((e) => {
     try {
-      return [
-        e.id,
-        String(
-          (parseScenarioText(e.text, e.path) as { title?: unknown }).title ??
-            e.id,
-        ),
-      ];
+      return [e.id, String((parseScenarioText(e.text, e.path) as { title?: unknown }).title ?? e.id)];
     } catch {
       return [e.id, e.id];
     }
@@ -59,10 +53,7 @@ export function App() {
             ))}
           </select>
         </label>
-        <p
-          className="simplified"
-          title="The cluster engine replaces these toy nodes"
-        >
+        <p className="simplified" title="The cluster engine replaces these toy nodes">
           Kernel preview: toy nodes, not Kafka brokers yet
         </p>
         <button
@@ -87,10 +78,7 @@ export function App() {
       <main className="stage">
         <div className="stage-left">
           <h2 className="visually-hidden">{title}</h2>
-          <NetworkView
-            selected={selected}
-            onSelect={(id) => setSelected((s) => (s === id ? null : id))}
-          />
+          <NetworkView selected={selected} onSelect={(id) => setSelected((s) => (s === id ? null : id))} />
           <Narration />
         </div>
         <div className="stage-right">

@@ -95,15 +95,8 @@ print("kernel.overhead_vs_bare_queue", eMs / bMs, "x", 1);
 print("kernel.busy_world_events", events, "events");
 
 // Checkpoints: the same run with none to speak of, to isolate their cost.
-const noCheckpointMs = median(
-  Array.from({ length: RUNS }, () => time(() => runBusy(1e9))),
-);
-print(
-  "kernel.checkpoint_overhead",
-  Math.max(0, (eMs / noCheckpointMs - 1) * 100),
-  "% (1 per virtual s)",
-  1,
-);
+const noCheckpointMs = median(Array.from({ length: RUNS }, () => time(() => runBusy(1e9))));
+print("kernel.checkpoint_overhead", Math.max(0, (eMs / noCheckpointMs - 1) * 100), "% (1 per virtual s)", 1);
 
 // Seek: from the end back to the middle, then forward to the end again.
 const sim = runBusy(1000);
@@ -115,8 +108,7 @@ const seekBackMs = median(
     }),
   ),
 );
-if (sim.traceHash() !== hash)
-  throw new Error("bench: seek changed the trace hash (determinism bug)");
+if (sim.traceHash() !== hash) throw new Error("bench: seek changed the trace hash (determinism bug)");
 print("kernel.seek_back_and_forth_ms", seekBackMs, "ms", 1);
 const memory = process.memoryUsage();
 print("kernel.heap_used_mb", memory.heapUsed / 1048576, "MB", 1);

@@ -3,17 +3,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  createSimulation,
-  ScenarioError,
-  type ExpectationVerdict,
-  type Simulation,
-} from "../engine/index.ts";
+import { createSimulation, ScenarioError, type ExpectationVerdict, type Simulation } from "../engine/index.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
 
-export const LIBRARY_DIR = resolve(
-  fileURLToPath(new URL("../scenarios/library", import.meta.url)),
-);
+export const LIBRARY_DIR = resolve(fileURLToPath(new URL("../scenarios/library", import.meta.url)));
 export const REPO_ROOT = resolve(LIBRARY_DIR, "../../..");
 
 /** Paths (relative to the repository root) of every built-in scenario, sorted. */
@@ -56,10 +49,7 @@ export function loadScenarioFile(path: string): unknown {
   return parseScenarioText(text, path);
 }
 
-export function runScenario(
-  value: unknown,
-  options: { seed?: number; untilMs?: number } = {},
-): RunResult {
+export function runScenario(value: unknown, options: { seed?: number; untilMs?: number } = {}): RunResult {
   const sim = createSimulation(value, { seed: options.seed });
   const untilMs = options.untilMs ?? sim.scenario.durationMs;
   sim.runUntil(untilMs);

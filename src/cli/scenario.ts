@@ -29,18 +29,13 @@ interface Args {
 
 class UsageError extends Error {}
 
-function parseIntArg(
-  name: string,
-  value: string | undefined,
-  max: number,
-): number {
+function parseIntArg(name: string, value: string | undefined, max: number): number {
   if (value === undefined || !/^\d+$/.test(value))
     throw new UsageError(
       `${name} needs a non-negative integer, got ${value === undefined ? "nothing" : JSON.stringify(value)}`,
     );
   const n = Number(value);
-  if (n > max)
-    throw new UsageError(`${name} must be at most ${max}, got ${value}`);
+  if (n > max) throw new UsageError(`${name} must be at most ${max}, got ${value}`);
   return n;
 }
 
@@ -51,16 +46,11 @@ function parseArgs(argv: string[]): Args {
     if (a === "--json") args.json = true;
     else if (a === "--list") args.list = true;
     else if (a === "--help" || a === "-h") args.help = true;
-    else if (a === "--seed")
-      args.seed = parseIntArg("--seed", argv[++i], 0xffffffff);
-    else if (a === "--until")
-      args.untilMs = parseIntArg("--until", argv[++i], 7 * 86_400_000);
+    else if (a === "--seed") args.seed = parseIntArg("--seed", argv[++i], 0xffffffff);
+    else if (a === "--until") args.untilMs = parseIntArg("--until", argv[++i], 7 * 86_400_000);
     else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
     else if (args.file === undefined) args.file = a;
-    else
-      throw new UsageError(
-        `only one FILE is accepted (got ${JSON.stringify(args.file)} and ${JSON.stringify(a)})`,
-      );
+    else throw new UsageError(`only one FILE is accepted (got ${JSON.stringify(args.file)} and ${JSON.stringify(a)})`);
   }
   return args;
 }
@@ -94,13 +84,7 @@ function main(argv: string[]): number {
   } catch (e) {
     if (e instanceof ScenarioError) {
       if (args.json)
-        console.log(
-          JSON.stringify(
-            { ok: false, error: "invalid scenario", problems: e.problems },
-            null,
-            2,
-          ),
-        );
+        console.log(JSON.stringify({ ok: false, error: "invalid scenario", problems: e.problems }, null, 2));
       else console.error(`${args.file}: ${e.message}`);
       return 2;
     }
@@ -111,15 +95,11 @@ function main(argv: string[]): number {
     console.log(JSON.stringify(plain, null, 2));
   } else {
     console.log(`${result.title}`);
-    console.log(
-      `seed ${result.seed}, ran to ${result.untilMs} ms of virtual time, ${result.events} events`,
-    );
-    for (const n of result.narration)
-      console.log(`  ${(n.atMs / 1000).toFixed(1).padStart(6)} s  ${n.text}`);
+    console.log(`seed ${result.seed}, ran to ${result.untilMs} ms of virtual time, ${result.events} events`);
+    for (const n of result.narration) console.log(`  ${(n.atMs / 1000).toFixed(1).padStart(6)} s  ${n.text}`);
     console.log("expectations:");
     if (result.expectations.length === 0) console.log("  (none)");
-    for (const e of result.expectations)
-      console.log(`  ${e.ok ? "PASS" : "FAIL"}  ${e.name} (${e.detail})`);
+    for (const e of result.expectations) console.log(`  ${e.ok ? "PASS" : "FAIL"}  ${e.name} (${e.detail})`);
     console.log(`trace hash ${result.traceHash}`);
   }
   return result.ok ? 0 : 1;

@@ -2,22 +2,12 @@
 // The names and shapes in design.md §5 are a contract; add freely, never break.
 
 export { createSimulation, Simulation, defaultRegistry } from "./simulation.ts";
-export type {
-  ActorView,
-  MessageInFlight,
-  Narration,
-  SimulationOptions,
-} from "./simulation.ts";
+export type { ActorView, MessageInFlight, Narration, SimulationOptions } from "./simulation.ts";
 export { parseScenario } from "./scenario/load.ts";
 export { ScenarioError } from "./scenario/errors.ts";
 export type { ScenarioProblem } from "./scenario/errors.ts";
 export { scenarioSchema, SCENARIO_FORMAT_VERSION } from "./scenario/schema.ts";
-export type {
-  Scenario,
-  ScenarioInput,
-  Expectation,
-  KernelInput,
-} from "./scenario/schema.ts";
+export type { Scenario, ScenarioInput, Expectation, KernelInput } from "./scenario/schema.ts";
 export type { ExpectationVerdict } from "./scenario/expectations.ts";
 export { Prng } from "./core/prng.ts";
 export { traceHash, causeChain, formatTraceEvent } from "./core/trace.ts";

@@ -19,14 +19,8 @@ const forbidden: [string, string][] = [
   ["setTimeout", "setTimeout(() => {}, 5);\nexport {};\n"],
   ["setInterval", "setInterval(() => {}, 5);\nexport {};\n"],
   ["performance.now", "export const x = performance.now();\n"],
-  [
-    "react import",
-    'import { useState } from "react";\nexport const x = useState;\n',
-  ],
-  [
-    "d3-selection import",
-    'import { select } from "d3-selection";\nexport const x = select;\n',
-  ],
+  ["react import", 'import { useState } from "react";\nexport const x = useState;\n'],
+  ["d3-selection import", 'import { select } from "d3-selection";\nexport const x = select;\n'],
   ["document", "export const x = document.title;\n"],
 ];
 
@@ -34,20 +28,14 @@ describe("engine purity lint rules", () => {
   it.each(forbidden)(
     "reports %s inside src/engine",
     async (_name, code) => {
-      const ids = await ruleIdsFor(
-        code,
-        "src/engine/world/forbidden-example.ts",
-      );
+      const ids = await ruleIdsFor(code, "src/engine/world/forbidden-example.ts");
       expect(ids.some((id) => id.startsWith("no-restricted"))).toBe(true);
     },
     30_000,
   );
 
   it("does not apply the engine rules outside src/engine", async () => {
-    const ids = await ruleIdsFor(
-      "export const x = Math.random() + Date.now();\n",
-      "src/ui/allowed-example.ts",
-    );
+    const ids = await ruleIdsFor("export const x = Math.random() + Date.now();\n", "src/ui/allowed-example.ts");
     expect(ids.filter((id) => id.startsWith("no-restricted"))).toEqual([]);
   }, 30_000);
 

@@ -23,12 +23,11 @@ const input: fc.Arbitrary<SimInput> = fc.oneof(
     .shuffledSubarray(NODES, { minLength: 1, maxLength: 3 })
     .map((left) => ({
       type: "partition",
-      islands: [left, NODES.filter((n) => !left.includes(n))].filter(
-        (g) => g.length > 0,
-      ),
+      islands: [left, NODES.filter((n) => !left.includes(n))].filter((g) => g.length > 0),
     }))
     .filter((p) => p.islands.length === 2),
   fc.constant({ type: "heal" }),
+  fc.tuple(node, fc.integer({ min: 1, max: 900 })).map(([n, forMs]) => ({ type: "pause", node: n, forMs })),
   fc
     .tuple(node, node, fc.integer({ min: 0, max: 500 }))
     .filter(([a, b]) => a !== b)
@@ -42,21 +41,12 @@ const input: fc.Arbitrary<SimInput> = fc.oneof(
     .tuple(node, node, fc.integer({ min: 0, max: 800 }))
     .filter(([a, b]) => a !== b)
     .map(([from, to, forMs]) => ({ type: "clogLink", from, to, forMs })),
-  fc
-    .double({ min: 0, max: 0.5, noNaN: true })
-    .map((lossProbability) => ({ type: "setLoss", lossProbability })),
+  fc.double({ min: 0, max: 0.5, noNaN: true }).map((lossProbability) => ({ type: "setLoss", lossProbability })),
 );
-const timedInputs = fc.array(
-  fc.record({ atMs: fc.integer({ min: 0, max: 4000 }), input }),
-  { maxLength: 12 },
-);
+const timedInputs = fc.array(fc.record({ atMs: fc.integer({ min: 0, max: 4000 }), input }), { maxLength: 12 });
 const seed = fc.integer({ min: 0, max: 0xffffffff });
 
-function build(
-  s: number,
-  inputs: { atMs: number; input: SimInput }[],
-  checkpointIntervalMs = 250,
-): Simulation {
+function build(s: number, inputs: { atMs: number; input: SimInput }[], checkpointIntervalMs = 250): Simulation {
   return createSimulation(scenario, {
     seed: s,
     checkpointIntervalMs,
@@ -89,8 +79,7 @@ describe("determinism and time travel (property)", () => {
             checked,
           );
           checked = a.trace.length - 1;
-          if (violations.length > 0)
-            throw new Error(`seed=${s}: ${JSON.stringify(violations)}`);
+          if (violations.length > 0) throw new Error(`seed=${s}: ${JSON.stringify(violations)}`);
         }
         a.runUntil(5000);
         const b = build(s, inputs);
@@ -126,60 +115,48 @@ describe("determinism and time travel (property)", () => {
 
   it("forking at t and re-applying the same inputs gives back the original branch's hash", () => {
     fc.assert(
-      fc.property(
-        seed,
-        timedInputs,
-        fc.integer({ min: 0, max: 4000 }),
-        (s, inputs, t) => {
-          const sorted = inputs
-            .map((x, i) => ({ ...x, i }))
-            .sort((a, b) => a.atMs - b.atMs || a.i - b.i);
-          const original = build(s, sorted);
-          original.runUntil(5000);
-          const expected = original.traceHash();
+      fc.property(seed, timedInputs, fc.integer({ min: 0, max: 4000 }), (s, inputs, t) => {
+        const sorted = inputs.map((x, i) => ({ ...x, i })).sort((a, b) => a.atMs - b.atMs || a.i - b.i);
+        const original = build(s, sorted);
+        original.runUntil(5000);
+        const expected = original.traceHash();
 
-          // The same inputs made by hand: first those up to t, then seek back and redo the rest.
-          const sim = build(
-            s,
-            sorted.filter((x) => x.atMs <= t),
-          );
+        // The same inputs made by hand: first those up to t, then seek back and redo the rest.
+        const sim = build(
+          s,
+          sorted.filter((x) => x.atMs <= t),
+        );
+        sim.runUntil(5000);
+        sim.seek(t);
+        const later = sorted.filter((x) => x.atMs > t);
+        for (const x of later) sim.act(x.input, x.atMs);
+        if (later.length > 0) expect(sim.branches.length).toBe(2);
+        sim.runUntil(5000);
+        expect(sim.traceHash()).toBe(expected);
+        // The abandoned future is still reachable.
+        if (later.length > 0) {
+          const newBranch = sim.branchId;
+          sim.switchBranch(1);
           sim.runUntil(5000);
-          sim.seek(t);
-          const later = sorted.filter((x) => x.atMs > t);
-          for (const x of later) sim.act(x.input, x.atMs);
-          if (later.length > 0) expect(sim.branches.length).toBe(2);
-          sim.runUntil(5000);
+          sim.switchBranch(newBranch);
           expect(sim.traceHash()).toBe(expected);
-          // The abandoned future is still reachable.
-          if (later.length > 0) {
-            const newBranch = sim.branchId;
-            sim.switchBranch(1);
-            sim.runUntil(5000);
-            sim.switchBranch(newBranch);
-            expect(sim.traceHash()).toBe(expected);
-          }
-        },
-      ),
+        }
+      }),
       { numRuns: 30 },
     );
   });
 
   it("checkpoint spacing never changes the result", () => {
     fc.assert(
-      fc.property(
-        seed,
-        timedInputs,
-        fc.integer({ min: 1, max: 3000 }),
-        (s, inputs, interval) => {
-          const a = build(s, inputs, interval);
-          a.runUntil(4000);
-          a.seek(1234);
-          a.runUntil(4000);
-          const b = build(s, inputs, 1_000_000);
-          b.runUntil(4000);
-          expect(a.traceHash()).toBe(b.traceHash());
-        },
-      ),
+      fc.property(seed, timedInputs, fc.integer({ min: 1, max: 3000 }), (s, inputs, interval) => {
+        const a = build(s, inputs, interval);
+        a.runUntil(4000);
+        a.seek(1234);
+        a.runUntil(4000);
+        const b = build(s, inputs, 1_000_000);
+        b.runUntil(4000);
+        expect(a.traceHash()).toBe(b.traceHash());
+      }),
       { numRuns: 25 },
     );
   });

@@ -6,10 +6,7 @@ import type { TraceEvent } from "./core/trace.ts";
 import { causeChain } from "./core/trace.ts";
 import { stateLabel } from "./machines/host.ts";
 import { currentIslands } from "./net/network.ts";
-import {
-  checkExpectation,
-  type ExpectationVerdict,
-} from "./scenario/expectations.ts";
+import { checkExpectation, type ExpectationVerdict } from "./scenario/expectations.ts";
 import { parseScenario } from "./scenario/load.ts";
 import type { Scenario } from "./scenario/schema.ts";
 import { toyNodeKind } from "./toy/toyKind.ts";
@@ -88,13 +85,9 @@ export class Simulation {
           ]
         : [],
     );
-    this.travel = new TimeTravel(
-      this.engine,
-      [...scripted, ...(options.inputs ?? [])],
-      {
-        checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
-      },
-    );
+    this.travel = new TimeTravel(this.engine, [...scripted, ...(options.inputs ?? [])], {
+      checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
+    });
   }
 
   private populate(): void {
@@ -258,9 +251,6 @@ export class Simulation {
 }
 
 /** Validates `scenario` (throws ScenarioError listing every problem) and builds a simulation. */
-export function createSimulation(
-  scenario: unknown,
-  options: SimulationOptions = {},
-): Simulation {
+export function createSimulation(scenario: unknown, options: SimulationOptions = {}): Simulation {
   return new Simulation(parseScenario(scenario), options);
 }

@@ -6,12 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  libraryPaths,
-  loadScenarioFile,
-  REPO_ROOT,
-  runScenario,
-} from "../cli/runScenario.ts";
+import { libraryPaths, loadScenarioFile, REPO_ROOT, runScenario } from "../cli/runScenario.ts";
 import { scenarioLibrary } from "./library.ts";
 import { parseScenarioText } from "./parseText.ts";
 
@@ -33,20 +28,17 @@ describe("built-in scenarios", () => {
 
   it.each(paths)("%s parses the same from the bundled text", (path) => {
     const entry = scenarioLibrary.find((e) => e.path === path)!;
-    expect(parseScenarioText(entry.text, path)).toEqual(
-      loadScenarioFile(join(REPO_ROOT, path)),
-    );
+    expect(parseScenarioText(entry.text, path)).toEqual(loadScenarioFile(join(REPO_ROOT, path)));
   });
 });
 
 describe("the scenario command line", () => {
   const dir = mkdtempSync(join(tmpdir(), "kafka-sim-cli-"));
   const cli = (...args: string[]) =>
-    spawnSync(
-      process.execPath,
-      ["--import", "tsx", join(REPO_ROOT, "src/cli/scenario.ts"), ...args],
-      { cwd: REPO_ROOT, encoding: "utf8" },
-    );
+    spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/scenario.ts"), ...args], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
 
   it("--list prints every built-in scenario's path, one a line", () => {
     const r = cli("--list");

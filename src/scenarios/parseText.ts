@@ -4,10 +4,7 @@
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { ScenarioError } from "../engine/index.ts";
 
-export function parseScenarioText(
-  text: string,
-  fileName = "scenario",
-): unknown {
+export function parseScenarioText(text: string, fileName = "scenario"): unknown {
   const isJson = /\.json$/i.test(fileName) || /^\s*[{[]/.test(text);
   if (isJson) {
     try {

@@ -12,9 +12,7 @@ import { createSimulation, type Simulation } from "../engine/index.ts";
 import { scenarioLibrary } from "../scenarios/library.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
 
-export const SPEEDS = [
-  0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 100,
-] as const;
+export const SPEEDS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 100] as const;
 
 export interface SimState {
   sim: Simulation;
@@ -30,14 +28,11 @@ export interface SimState {
 }
 
 function simFor(scenarioId: string): Simulation {
-  const entry =
-    scenarioLibrary.find((e) => e.id === scenarioId) ?? scenarioLibrary[0];
+  const entry = scenarioLibrary.find((e) => e.id === scenarioId) ?? scenarioLibrary[0];
   return createSimulation(parseScenarioText(entry.text, entry.path));
 }
 
-const firstScenario =
-  scenarioLibrary.find((e) => e.id === "kernel-ping-ring")?.id ??
-  scenarioLibrary[0].id;
+const firstScenario = scenarioLibrary.find((e) => e.id === "kernel-ping-ring")?.id ?? scenarioLibrary[0].id;
 
 export const simStore = createStore<SimState>()(() => ({
   sim: simFor(firstScenario),
@@ -50,16 +45,13 @@ export const simStore = createStore<SimState>()(() => ({
   error: null,
 }));
 
-export const useSim = <T>(selector: (s: SimState) => T): T =>
-  useStore(simStore, selector);
+export const useSim = <T>(selector: (s: SimState) => T): T => useStore(simStore, selector);
 
-const touched = (extra: Partial<SimState> = {}) =>
-  simStore.setState((s) => ({ ...extra, revision: s.revision + 1 }));
+const touched = (extra: Partial<SimState> = {}) => simStore.setState((s) => ({ ...extra, revision: s.revision + 1 }));
 
 export const play = () => simStore.setState({ playing: true });
 export const pause = () => simStore.setState({ playing: false });
-export const togglePlay = () =>
-  simStore.setState((s) => ({ playing: !s.playing }));
+export const togglePlay = () => simStore.setState((s) => ({ playing: !s.playing }));
 
 export function setSpeed(speed: number): void {
   if (!Number.isFinite(speed) || speed <= 0) return;

@@ -12,25 +12,18 @@ export function EventLog() {
   const sim = useSim((s) => s.sim);
   const selectedId = useSim((s) => s.selectedEventId);
   // Timer firings and sends are the bulk of the journal; the log shows what a learner reads.
-  const interesting = (e: TraceEvent) =>
-    e.kind !== "send" && e.kind !== "timer";
+  const interesting = (e: TraceEvent) => e.kind !== "send" && e.kind !== "timer";
   const recent: TraceEvent[] = [];
   for (let i = sim.trace.length - 1; i >= 0 && recent.length < SHOWN; i--) {
     if (interesting(sim.trace[i])) recent.push(sim.trace[i]);
   }
-  const chain =
-    selectedId !== null && selectedId <= sim.trace.length
-      ? sim.why(selectedId)
-      : [];
+  const chain = selectedId !== null && selectedId <= sim.trace.length ? sim.why(selectedId) : [];
   return (
     <section className="panel event-log" aria-label="Event log">
       <h2>Events</h2>
       <ol className="events" reversed>
         {recent.map((e) => (
-          <li
-            key={e.id}
-            className={`event kind-${e.kind}${e.id === selectedId ? " selected" : ""}`}
-          >
+          <li key={e.id} className={`event kind-${e.kind}${e.id === selectedId ? " selected" : ""}`}>
             <button
               type="button"
               onClick={() => selectEvent(e.id === selectedId ? null : e.id)}
@@ -50,8 +43,7 @@ export function EventLog() {
             {chain.map((e, i) => (
               <li key={e.id}>
                 {i === 0 ? "" : "because "}
-                {e.text}{" "}
-                <span className="event-time">({formatClock(e.time)})</span>
+                {e.text} <span className="event-time">({formatClock(e.time)})</span>
               </li>
             ))}
           </ol>

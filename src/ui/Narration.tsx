@@ -14,38 +14,21 @@ export function Narration() {
     key: string;
     choice: number;
   } | null>(null);
-  if (!beat)
-    return (
-      <p className="caption muted">Press Play (or Space) to start the clock.</p>
-    );
+  if (!beat) return <p className="caption muted">Press Play (or Space) to start the clock.</p>;
   const key = `${beat.atMs}:${beat.text}`;
   const choice = answered?.key === key ? answered.choice : null;
   return (
-    <div
-      className="caption"
-      role="status"
-      aria-live="polite"
-      data-testid="narration"
-    >
+    <div className="caption" role="status" aria-live="polite" data-testid="narration">
       <p>{beat.text}</p>
       {beat.kind === "pause" && beat.choices ? (
         <div className="question" role="group" aria-label="Your prediction">
           {beat.choices.map((c, i) => (
-            <button
-              key={c}
-              type="button"
-              aria-pressed={choice === i}
-              onClick={() => setAnswered({ key, choice: i })}
-            >
+            <button key={c} type="button" aria-pressed={choice === i} onClick={() => setAnswered({ key, choice: i })}>
               {c}
             </button>
           ))}
           {choice !== null ? (
-            <p
-              className={
-                choice === beat.answer ? "verdict right" : "verdict wrong"
-              }
-            >
+            <p className={choice === beat.answer ? "verdict right" : "verdict wrong"}>
               {choice === beat.answer ? "Right. " : "Not quite. "}
               {beat.reveal ?? ""} Press Play to see it happen.
             </p>

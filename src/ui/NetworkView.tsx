@@ -15,13 +15,7 @@ const messageColour = scaleOrdinal<string, string>()
   .range(["#1f6feb", "#b35900"])
   .unknown("#555");
 
-export function NetworkView({
-  selected,
-  onSelect,
-}: {
-  selected: string | null;
-  onSelect: (id: string) => void;
-}) {
+export function NetworkView({ selected, onSelect }: { selected: string | null; onSelect: (id: string) => void }) {
   useSim((s) => s.revision);
   const sim = useSim((s) => s.sim);
   const actors = sim.actors();
@@ -73,20 +67,8 @@ export function NetworkView({
         // A message that will be lost fades out over the second half of its way.
         const opacity = m.lost ? Math.max(0.15, 1 - p) : 1;
         return (
-          <g
-            key={m.id}
-            className="message"
-            data-testid="message"
-            opacity={opacity}
-          >
-            <circle
-              cx={at.x}
-              cy={at.y}
-              r={9}
-              fill={messageColour(m.type)}
-              stroke="#fff"
-              strokeWidth={2}
-            />
+          <g key={m.id} className="message" data-testid="message" opacity={opacity}>
+            <circle cx={at.x} cy={at.y} r={9} fill={messageColour(m.type)} stroke="#fff" strokeWidth={2} />
             <text x={at.x + 12} y={at.y + 5} className="message-label">
               {m.type}
               {m.lost ? " ✕" : ""}
@@ -107,8 +89,7 @@ export function NetworkView({
       ))}
       {partitioned ? (
         <text x={12} y={HEIGHT - 14} className="banner-text">
-          Network partitioned:{" "}
-          {islands.map((g) => `{${g.join(", ")}}`).join("  |  ")}
+          Network partitioned: {islands.map((g) => `{${g.join(", ")}}`).join("  |  ")}
         </text>
       ) : null}
     </svg>
@@ -162,8 +143,7 @@ function NodeGlyph({
       </text>
       {!down ? (
         <text className="node-stats" y={62}>
-          sent {ctx.pingsSent ?? 0} · answered {ctx.pongsReceived ?? 0} · timed
-          out {ctx.timeouts ?? 0}
+          sent {ctx.pingsSent ?? 0} · answered {ctx.pongsReceived ?? 0} · timed out {ctx.timeouts ?? 0}
         </text>
       ) : (
         <text className="node-stats" y={62}>

@@ -16,40 +16,23 @@ export function NodeControls({ selected }: { selected: string | null }) {
       {node ? (
         <div className="button-row">
           {node.alive ? (
-            <button
-              type="button"
-              className="danger"
-              onClick={() => act({ type: "crash", node: node.id })}
-            >
+            <button type="button" className="danger" onClick={() => act({ type: "crash", node: node.id })}>
               Crash {node.id}
             </button>
           ) : (
-            <button
-              type="button"
-              onClick={() => act({ type: "restart", node: node.id })}
-            >
+            <button type="button" onClick={() => act({ type: "restart", node: node.id })}>
               Restart {node.id}
             </button>
           )}
-          <button
-            type="button"
-            onClick={() => act({ type: "isolate", node: node.id })}
-            disabled={!node.alive}
-          >
+          <button type="button" onClick={() => act({ type: "isolate", node: node.id })} disabled={!node.alive}>
             Isolate {node.id}
           </button>
         </div>
       ) : (
-        <p className="muted">
-          Click a node (or Tab to it and press Enter) to act on it.
-        </p>
+        <p className="muted">Click a node (or Tab to it and press Enter) to act on it.</p>
       )}
       <div className="button-row">
-        <button
-          type="button"
-          onClick={() => act({ type: "heal" })}
-          disabled={!partitioned}
-        >
+        <button type="button" onClick={() => act({ type: "heal" })} disabled={!partitioned}>
           Heal network
         </button>
       </div>

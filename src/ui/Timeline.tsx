@@ -6,13 +6,8 @@ import { formatClock } from "./format.ts";
 export function Timeline() {
   useSim((s) => s.revision);
   const sim = useSim((s) => s.sim);
-  const head = Math.max(
-    sim.nowMs,
-    ...sim.branches.filter((b) => b.id === sim.branchId).map((b) => b.headMs),
-  );
-  const markers = sim.trace
-    .filter((e) => e.kind === "fault" || e.kind === "input")
-    .slice(-40);
+  const head = Math.max(sim.nowMs, ...sim.branches.filter((b) => b.id === sim.branchId).map((b) => b.headMs));
+  const markers = sim.trace.filter((e) => e.kind === "fault" || e.kind === "input").slice(-40);
   return (
     <section className="timeline" aria-label="Timeline">
       <label className="scrubber">
@@ -40,21 +35,12 @@ export function Timeline() {
       </label>
       <div className="branches" role="group" aria-label="Branches">
         {sim.branches.map((b) => (
-          <button
-            key={b.id}
-            type="button"
-            aria-pressed={b.id === sim.branchId}
-            onClick={() => switchBranch(b.id)}
-          >
-            {b.parentId === null
-              ? "Original"
-              : `Branch ${b.id} (from ${formatClock(b.forkAtMs)})`}
+          <button key={b.id} type="button" aria-pressed={b.id === sim.branchId} onClick={() => switchBranch(b.id)}>
+            {b.parentId === null ? "Original" : `Branch ${b.id} (from ${formatClock(b.forkAtMs)})`}
           </button>
         ))}
         {sim.nowMs < head ? (
-          <span className="hint">
-            Acting now starts a new branch; the old future stays here.
-          </span>
+          <span className="hint">Acting now starts a new branch; the old future stays here.</span>
         ) : null}
       </div>
     </section>

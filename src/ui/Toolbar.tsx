@@ -1,13 +1,4 @@
-import {
-  SPEEDS,
-  faster,
-  reset,
-  setSpeed,
-  slower,
-  stepOnce,
-  togglePlay,
-  useSim,
-} from "../store/simStore.ts";
+import { SPEEDS, faster, reset, setSpeed, slower, stepOnce, togglePlay, useSim } from "../store/simStore.ts";
 import { formatClock, formatSpeed } from "./format.ts";
 
 export function Toolbar() {
@@ -18,33 +9,19 @@ export function Toolbar() {
   const sim = useSim((s) => s.sim);
   return (
     <div className="toolbar" role="toolbar" aria-label="Playback">
-      <button
-        type="button"
-        className="primary"
-        onClick={togglePlay}
-        aria-keyshortcuts="Space"
-      >
+      <button type="button" className="primary" onClick={togglePlay} aria-keyshortcuts="Space">
         {playing ? "Pause" : "Play"}
       </button>
       <button type="button" onClick={stepOnce} aria-keyshortcuts=".">
         Step
       </button>
       <div className="speed" role="group" aria-label="Speed">
-        <button
-          type="button"
-          onClick={slower}
-          aria-label="Slower"
-          aria-keyshortcuts="-"
-        >
+        <button type="button" onClick={slower} aria-label="Slower" aria-keyshortcuts="-">
           −
         </button>
         <label>
           <span className="visually-hidden">Speed</span>
-          <select
-            value={String(speed)}
-            onChange={(e) => setSpeed(Number(e.target.value))}
-            aria-label="Speed"
-          >
+          <select value={String(speed)} onChange={(e) => setSpeed(Number(e.target.value))} aria-label="Speed">
             {SPEEDS.map((s) => (
               <option key={s} value={String(s)}>
                 {formatSpeed(s)}
@@ -52,24 +29,14 @@ export function Toolbar() {
             ))}
           </select>
         </label>
-        <button
-          type="button"
-          onClick={faster}
-          aria-label="Faster"
-          aria-keyshortcuts="+"
-        >
+        <button type="button" onClick={faster} aria-label="Faster" aria-keyshortcuts="+">
           +
         </button>
       </div>
       <button type="button" onClick={reset} aria-keyshortcuts="r">
         Reset
       </button>
-      <output
-        className="clock"
-        aria-label="Virtual time"
-        data-testid="clock"
-        data-now-ms={sim.nowMs}
-      >
+      <output className="clock" aria-label="Virtual time" data-testid="clock" data-now-ms={sim.nowMs}>
         t = {formatClock(sim.nowMs)}
       </output>
       {lagging && playing ? (

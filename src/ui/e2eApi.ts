@@ -8,10 +8,7 @@ import { parseScenarioText } from "../scenarios/parseText.ts";
 import { simStore } from "../store/simStore.ts";
 
 export interface KafkaSimE2eApi {
-  traceHashFor(
-    scenario: unknown,
-    options: { seed?: number; untilMs: number; inputs?: InputEntry[] },
-  ): string;
+  traceHashFor(scenario: unknown, options: { seed?: number; untilMs: number; inputs?: InputEntry[] }): string;
   libraryHashes(): { path: string; traceHash: string }[];
   state(): {
     nowMs: number;

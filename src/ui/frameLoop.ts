@@ -19,21 +19,14 @@ export function startFrameLoop(): () => void {
     if (playing) {
       let target = sim.nowMs + gap * speed;
       // Stop at a narration pause so the audience can think before it happens.
-      const pauseBeat = sim
-        .narration()
-        .find(
-          (b) => b.kind === "pause" && b.atMs > sim.nowMs && b.atMs <= target,
-        );
+      const pauseBeat = sim.narration().find((b) => b.kind === "pause" && b.atMs > sim.nowMs && b.atMs <= target);
       if (pauseBeat) target = pauseBeat.atMs;
       const started = performance.now();
       let lagging = false;
       let steps = 0;
       while (sim.nextEventAtMs() < target) {
         sim.step();
-        if (
-          ++steps % 32 === 0 &&
-          performance.now() - started > WORK_BUDGET_MS
-        ) {
+        if (++steps % 32 === 0 && performance.now() - started > WORK_BUDGET_MS) {
           lagging = true;
           break;
         }

@@ -1,11 +1,5 @@
 import { useEffect } from "react";
-import {
-  faster,
-  reset,
-  slower,
-  stepOnce,
-  togglePlay,
-} from "../store/simStore.ts";
+import { faster, reset, slower, stepOnce, togglePlay } from "../store/simStore.ts";
 
 export const SHORTCUTS: [string, string][] = [
   ["Space", "Play or pause"],
@@ -20,13 +14,7 @@ export function useShortcuts(toggleHelp: () => void): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
-      if (
-        t &&
-        (t.tagName === "INPUT" ||
-          t.tagName === "SELECT" ||
-          t.tagName === "TEXTAREA" ||
-          t.isContentEditable)
-      )
+      if (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA" || t.isContentEditable))
         return;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === " " && t?.tagName !== "BUTTON") {

@@ -49,9 +49,7 @@ export function checkKernelInvariants(
         name: "Down actors have no timers",
         detail: `${key} is armed while ${actorId} is down`,
       });
-    const incarnation = Number(
-      key.slice(key.indexOf("@") + 1, key.indexOf("|")),
-    );
+    const incarnation = Number(key.slice(key.indexOf("@") + 1, key.indexOf("|")));
     if (actor && incarnation !== actor.incarnation)
       out.push({
         name: "Timers belong to the current life",

@@ -6,9 +6,6 @@ export class EngineInvariantError extends Error {
   }
 }
 
-export function invariant(
-  condition: unknown,
-  message: string,
-): asserts condition {
+export function invariant(condition: unknown, message: string): asserts condition {
   if (!condition) throw new EngineInvariantError(message);
 }

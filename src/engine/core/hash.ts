@@ -34,17 +34,13 @@ export function hashUpdate(state: HashState, text: string): HashState {
 }
 
 export function hashHex(state: HashState): string {
-  return (
-    state.a.toString(16).padStart(8, "0") +
-    state.b.toString(16).padStart(8, "0")
-  );
+  return state.a.toString(16).padStart(8, "0") + state.b.toString(16).padStart(8, "0");
 }
 
 /** 32-bit FNV-1a of a string, used to derive PRNG stream seeds from names. */
 export function fnv1a32(text: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++)
-    h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
   return h >>> 0;
 }
 
@@ -57,17 +53,10 @@ export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== "object") {
     return value === undefined ? "null" : JSON.stringify(value);
   }
-  if (Array.isArray(value))
-    return "[" + value.map(stableStringify).join(",") + "]";
+  if (Array.isArray(value)) return "[" + value.map(stableStringify).join(",") + "]";
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record)
     .filter((k) => record[k] !== undefined)
     .sort();
-  return (
-    "{" +
-    keys
-      .map((k) => JSON.stringify(k) + ":" + stableStringify(record[k]))
-      .join(",") +
-    "}"
-  );
+  return "{" + keys.map((k) => JSON.stringify(k) + ":" + stableStringify(record[k])).join(",") + "}";
 }

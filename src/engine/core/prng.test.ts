@@ -32,9 +32,7 @@ describe("Prng", () => {
     const x = root1.fork("net").next();
     const y = root2.fork("net").next(); // ... does not shift this stream
     expect(x).toBe(y);
-    expect(Prng.root(7).fork("a").next()).not.toBe(
-      Prng.root(7).fork("b").next(),
-    );
+    expect(Prng.root(7).fork("a").next()).not.toBe(Prng.root(7).fork("b").next());
   });
 
   it("int stays within bounds and uniform covers [0,1)", () => {
@@ -63,10 +61,7 @@ describe("Prng", () => {
     const n = 100_000;
     for (let i = 0; i < n; i++) buckets[Math.floor(p.next() * 10)]++;
     const expected = n / 10;
-    const chi = buckets.reduce(
-      (acc, b) => acc + (b - expected) ** 2 / expected,
-      0,
-    );
+    const chi = buckets.reduce((acc, b) => acc + (b - expected) ** 2 / expected, 0);
     expect(chi).toBeLessThan(30); // 9 degrees of freedom: 27.9 is p = 0.001
   });
 

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  hashHex,
-  hashUpdate,
-  initialHashState,
-  stableStringify,
-} from "./hash.ts";
+import { hashHex, hashUpdate, initialHashState, stableStringify } from "./hash.ts";
 import { causeChain, traceHash, type TraceEvent } from "./trace.ts";
 
 describe("trace hash", () => {
@@ -52,15 +47,11 @@ describe("trace hash", () => {
   });
 
   it("has a golden value (the same in every JavaScript engine)", () => {
-    expect(
-      hashHex(hashUpdate(initialHashState(), "Kafka Sim")),
-    ).toMatchInlineSnapshot(`"34a8b6d794347c8a"`);
+    expect(hashHex(hashUpdate(initialHashState(), "Kafka Sim"))).toMatchInlineSnapshot(`"34a8b6d794347c8a"`);
   });
 
   it("stableStringify sorts keys and drops undefined fields", () => {
-    expect(stableStringify({ b: 1, a: undefined, c: [true, null] })).toBe(
-      '{"b":1,"c":[true,null]}',
-    );
+    expect(stableStringify({ b: 1, a: undefined, c: [true, null] })).toBe('{"b":1,"c":[true,null]}');
   });
 
   it("walks causes back to the root", () => {

@@ -1,13 +1,7 @@
 // The trace journal: every event the engine processes or causes, in order,
 // with the event that led to it. "Why?" in the UI is a walk up `cause`.
 
-import {
-  hashHex,
-  hashUpdate,
-  initialHashState,
-  stableStringify,
-  type HashState,
-} from "./hash.ts";
+import { hashHex, hashUpdate, initialHashState, stableStringify, type HashState } from "./hash.ts";
 
 export type TraceKind =
   | "input" // a user or scenario action took effect
@@ -70,10 +64,7 @@ export function traceHash(events: readonly TraceEvent[]): string {
 }
 
 /** The chain of causes of an event, itself first, root last. */
-export function causeChain(
-  events: readonly TraceEvent[],
-  id: number,
-): TraceEvent[] {
+export function causeChain(events: readonly TraceEvent[], id: number): TraceEvent[] {
   const chain: TraceEvent[] = [];
   let current = id;
   // Ids are 1-based and dense within a journal, so an id is its index + 1.

@@ -3,13 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import {
-  assign,
-  raise,
-  setup,
-  transition,
-  type AnyMachineSnapshot,
-} from "xstate";
+import { assign, raise, setup, transition, type AnyMachineSnapshot } from "xstate";
 import { startMachine, stateLabel, stepMachine } from "./host.ts";
 import { toyNodeMachine, type ToyNodeEvent } from "../toy/toyNode.machine.ts";
 
@@ -40,9 +34,7 @@ describe("stepping xstate machines as pure functions", () => {
     const types = actions.map((a) => a.type);
     // exit (cancel of idle's timer) before entry (send, then the new timer)
     expect(types.indexOf("xstate.cancel")).toBeLessThan(types.indexOf("send"));
-    expect(types.indexOf("send")).toBeLessThan(
-      types.lastIndexOf("xstate.raise"),
-    );
+    expect(types.indexOf("send")).toBeLessThan(types.lastIndexOf("xstate.raise"));
     const send = actions.find((a) => a.type === "send");
     expect(send?.params).toEqual({
       to: "n2",
@@ -62,13 +54,8 @@ describe("stepping xstate machines as pure functions", () => {
     });
     const [s0] = startMachine(m, undefined);
     const [, actions] = stepMachine(m, s0, { type: "poke" });
-    expect(actions.map((a) => a.type)).toEqual([
-      "xstate.cancel",
-      "xstate.raise",
-    ]);
-    expect((actions[0].params as { sendId: string }).sendId).toBe(
-      (actions[1].params as { id: string }).id,
-    );
+    expect(actions.map((a) => a.type)).toEqual(["xstate.cancel", "xstate.raise"]);
+    expect((actions[0].params as { sendId: string }).sendId).toBe((actions[1].params as { id: string }).id);
   });
 
   it("a raise without a delay is already applied and carries no delay", () => {
@@ -83,11 +70,9 @@ describe("stepping xstate machines as pure functions", () => {
     const [s0] = startMachine(m, undefined);
     const [s1, actions] = stepMachine(m, s0, { type: "go" });
     expect(stateLabel(s1.value)).toBe("c");
-    expect(
-      actions
-        .filter((a) => a.type === "xstate.raise")
-        .every((a) => typeof a.params?.delay !== "number"),
-    ).toBe(true);
+    expect(actions.filter((a) => a.type === "xstate.raise").every((a) => typeof a.params?.delay !== "number")).toBe(
+      true,
+    );
   });
 
   it("an ignored event returns the same snapshot object", () => {
@@ -150,9 +135,7 @@ describe("stepping xstate machines as pure functions", () => {
             ];
             expect(f.value).toEqual(s.value);
             expect(f.context).toEqual(s.context);
-            expect(fa.map((a) => [a.type, a.params])).toEqual(
-              sa.map((a) => [a.type, a.params]),
-            );
+            expect(fa.map((a) => [a.type, a.params])).toEqual(sa.map((a) => [a.type, a.params]));
             fast = f;
             slow = s;
           }

@@ -12,12 +12,7 @@
 // is internal to xstate, so the version is pinned and `host.test.ts` checks
 // that both paths give the same snapshots and actions.
 
-import {
-  createActor,
-  initialTransition,
-  type AnyMachineSnapshot,
-  type AnyStateMachine,
-} from "xstate";
+import { createActor, initialTransition, type AnyMachineSnapshot, type AnyStateMachine } from "xstate";
 
 /** An action the engine must carry out, reduced to plain data. */
 export interface MachineAction {
@@ -55,9 +50,7 @@ function scopeFor(machine: AnyStateMachine): ReusedScope {
   return entry;
 }
 
-function toPlainActions(
-  raw: readonly { type: string; params?: unknown }[],
-): MachineAction[] {
+function toPlainActions(raw: readonly { type: string; params?: unknown }[]): MachineAction[] {
   const out: MachineAction[] = [];
   for (const a of raw)
     out.push({
@@ -67,15 +60,9 @@ function toPlainActions(
   return out;
 }
 
-export function startMachine(
-  machine: AnyStateMachine,
-  input: unknown,
-): [AnyMachineSnapshot, MachineAction[]] {
+export function startMachine(machine: AnyStateMachine, input: unknown): [AnyMachineSnapshot, MachineAction[]] {
   const [snapshot, actions] = initialTransition(machine, input as never);
-  return [
-    snapshot as AnyMachineSnapshot,
-    toPlainActions(actions as { type: string; params?: unknown }[]),
-  ];
+  return [snapshot as AnyMachineSnapshot, toPlainActions(actions as { type: string; params?: unknown }[])];
 }
 
 export function stepMachine(
@@ -85,11 +72,7 @@ export function stepMachine(
 ): [AnyMachineSnapshot, MachineAction[]] {
   const reused = scopeFor(machine);
   reused.collected.length = 0;
-  const next = machine.transition(
-    snapshot,
-    event,
-    reused.scope,
-  ) as AnyMachineSnapshot;
+  const next = machine.transition(snapshot, event, reused.scope) as AnyMachineSnapshot;
   return [next, toPlainActions(reused.collected)];
 }
 

@@ -30,11 +30,7 @@ describe("network", () => {
     expect(isBlocked(net, "b", "a")).toBe(true);
     expect(isBlocked(net, "b", "c")).toBe(false);
     expect(isBlocked(net, "c", "d")).toBe(true);
-    expect(currentIslands(net, ["a", "b", "c", "d"])).toEqual([
-      ["a"],
-      ["b", "c"],
-      ["d"],
-    ]);
+    expect(currentIslands(net, ["a", "b", "c", "d"])).toEqual([["a"], ["b", "c"], ["d"]]);
     healPartitions(net);
     partitionIntoIslands(net, [["a"], ["b"]], true);
     expect(isBlocked(net, "a", "b")).toBe(true);
@@ -56,18 +52,13 @@ describe("network", () => {
     const net = createNetworkState({ lossProbability: 0.25 });
     const rng = Prng.root(5);
     let lost = 0;
-    for (let i = 0; i < 4000; i++)
-      if (transmit(net, rng, "a", "b", i).lost) lost++;
+    for (let i = 0; i < 4000; i++) if (transmit(net, rng, "a", "b", i).lost) lost++;
     expect(lost / 4000).toBeGreaterThan(0.2);
     expect(lost / 4000).toBeLessThan(0.3);
   });
 
   it("rejects impossible settings with a clear message", () => {
-    expect(() =>
-      createNetworkState({ latencyMsMin: 5, latencyMsMax: 1 }),
-    ).toThrow(/latencyMsMin <= latencyMsMax/);
-    expect(() => createNetworkState({ lossProbability: 2 })).toThrow(
-      /lossProbability/,
-    );
+    expect(() => createNetworkState({ latencyMsMin: 5, latencyMsMax: 1 })).toThrow(/latencyMsMin <= latencyMsMax/);
+    expect(() => createNetworkState({ lossProbability: 2 })).toThrow(/lossProbability/);
   });
 });

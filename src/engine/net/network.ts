@@ -41,9 +41,7 @@ export const DEFAULT_NETWORK_CONFIG: NetworkConfig = {
   lossProbability: 0,
 };
 
-export function createNetworkState(
-  config: Partial<NetworkConfig> = {},
-): NetworkState {
+export function createNetworkState(config: Partial<NetworkConfig> = {}): NetworkState {
   const merged = { ...DEFAULT_NETWORK_CONFIG, ...config };
   validateNetworkConfig(merged);
   return { config: merged, blocked: {}, links: {}, lastDeliverAtMs: {} };
@@ -56,20 +54,13 @@ export function validateNetworkConfig(c: NetworkConfig): void {
     );
   }
   if (!(c.lossProbability >= 0 && c.lossProbability <= 1)) {
-    throw new RangeError(
-      `network lossProbability must be within [0, 1] (got ${c.lossProbability})`,
-    );
+    throw new RangeError(`network lossProbability must be within [0, 1] (got ${c.lossProbability})`);
   }
 }
 
-export const linkKey = (source: string, target: string): string =>
-  `${source}>${target}`;
+export const linkKey = (source: string, target: string): string => `${source}>${target}`;
 
-export function isBlocked(
-  net: NetworkState,
-  source: string,
-  target: string,
-): boolean {
+export function isBlocked(net: NetworkState, source: string, target: string): boolean {
   return net.blocked[linkKey(source, target)] === true;
 }
 
@@ -81,28 +72,16 @@ export interface Transmission {
   lossReason?: string;
 }
 
-export function transmit(
-  net: NetworkState,
-  rng: Prng,
-  source: string,
-  target: string,
-  nowMs: number,
-): Transmission {
+export function transmit(net: NetworkState, rng: Prng, source: string, target: string, nowMs: number): Transmission {
   const key = linkKey(source, target);
   const override = net.links[key];
   const { latencyMsMin, latencyMsMax } = net.config;
   // Draw every random number whatever the outcome, so that a fault on one
   // message does not shift the random draws of the messages after it.
-  const latencyMs =
-    latencyMsMin === latencyMsMax
-      ? latencyMsMin
-      : rng.int(latencyMsMin, latencyMsMax);
+  const latencyMs = latencyMsMin === latencyMsMax ? latencyMsMin : rng.int(latencyMsMin, latencyMsMax);
   const lossDraw = rng.next();
   let deliverAtMs = nowMs + latencyMs + (override?.extraLatencyMs ?? 0);
-  if (
-    override?.cloggedUntilMs !== undefined &&
-    override.cloggedUntilMs > deliverAtMs
-  ) {
+  if (override?.cloggedUntilMs !== undefined && override.cloggedUntilMs > deliverAtMs) {
     deliverAtMs = override.cloggedUntilMs;
   }
   const previous = net.lastDeliverAtMs[key];
@@ -116,8 +95,7 @@ export function transmit(
       lossReason: `the network between ${source} and ${target} is partitioned`,
     };
   }
-  const lossProbability =
-    override?.lossProbability ?? net.config.lossProbability;
+  const lossProbability = override?.lossProbability ?? net.config.lossProbability;
   if (lossDraw < lossProbability) {
     return {
       deliverAtMs,
@@ -134,32 +112,22 @@ export function transmit(
  * one is cut (island 0 cannot reach island 1, but island 1 still reaches 0).
  * Nodes not named in any island are untouched.
  */
-export function partitionIntoIslands(
-  net: NetworkState,
-  islands: readonly (readonly string[])[],
-  oneWay = false,
-): void {
+export function partitionIntoIslands(net: NetworkState, islands: readonly (readonly string[])[], oneWay = false): void {
   for (let i = 0; i < islands.length; i++) {
     for (let j = 0; j < islands.length; j++) {
       if (i === j) continue;
       if (oneWay && j < i) continue;
       for (const source of islands[i]) {
-        for (const target of islands[j])
-          net.blocked[linkKey(source, target)] = true;
+        for (const target of islands[j]) net.blocked[linkKey(source, target)] = true;
       }
     }
   }
 }
 
 /** Cuts traffic in one direction only, from each source to each target. */
-export function blockLinks(
-  net: NetworkState,
-  sources: readonly string[],
-  targets: readonly string[],
-): void {
+export function blockLinks(net: NetworkState, sources: readonly string[], targets: readonly string[]): void {
   for (const source of sources)
-    for (const target of targets)
-      if (source !== target) net.blocked[linkKey(source, target)] = true;
+    for (const target of targets) if (source !== target) net.blocked[linkKey(source, target)] = true;
 }
 
 /** Heals every partition (links' latency and loss overrides stay). */
@@ -167,12 +135,7 @@ export function healPartitions(net: NetworkState): void {
   net.blocked = {};
 }
 
-export function setLinkOverride(
-  net: NetworkState,
-  source: string,
-  target: string,
-  override: LinkOverride,
-): void {
+export function setLinkOverride(net: NetworkState, source: string, target: string, override: LinkOverride): void {
   const key = linkKey(source, target);
   const merged = { ...net.links[key], ...override };
   net.links[key] = merged;
@@ -183,10 +146,7 @@ export function clearLinkOverrides(net: NetworkState): void {
 }
 
 /** Groups nodes into the islands that can currently talk both ways (for views). */
-export function currentIslands(
-  net: NetworkState,
-  nodes: readonly string[],
-): string[][] {
+export function currentIslands(net: NetworkState, nodes: readonly string[]): string[][] {
   const islands: string[][] = [];
   const placed = new Set<string>();
   for (const node of nodes) {

@@ -12,11 +12,8 @@ export class ScenarioError extends Error {
   readonly problems: ScenarioProblem[];
 
   constructor(problems: ScenarioProblem[], context = "scenario") {
-    const lines = problems
-      .slice(0, 20)
-      .map((p) => `  - ${p.path}: ${p.message}`);
-    if (problems.length > 20)
-      lines.push(`  … and ${problems.length - 20} more`);
+    const lines = problems.slice(0, 20).map((p) => `  - ${p.path}: ${p.message}`);
+    if (problems.length > 20) lines.push(`  … and ${problems.length - 20} more`);
     super(`invalid ${context}:\n${lines.join("\n")}`);
     this.name = "ScenarioError";
     this.problems = problems;
@@ -44,24 +41,15 @@ function describeFound(input: unknown): string {
 }
 
 /** Turns zod's issues into problems that name the path, what was expected and what was found. */
-export function problemsFromZod(
-  error: z.ZodError,
-  root: unknown,
-): ScenarioProblem[] {
+export function problemsFromZod(error: z.ZodError, root: unknown): ScenarioProblem[] {
   return error.issues.map((issue) => {
     const path = formatPath(issue.path);
     let found: unknown = root;
     for (const p of issue.path)
       found =
-        found && typeof found === "object"
-          ? (found as Record<PropertyKey, unknown>)[p as PropertyKey]
-          : undefined;
+        found && typeof found === "object" ? (found as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
     let message = issue.message;
-    if (
-      issue.code === "invalid_type" ||
-      issue.code === "invalid_value" ||
-      issue.code === "invalid_union"
-    ) {
+    if (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "invalid_union") {
       message = `${issue.message}; found ${describeFound(found)}`;
     }
     if (issue.code === "unrecognized_keys")

@@ -35,20 +35,13 @@ export function describeExpectation(e: Expectation): string {
   }
 }
 
-export function checkExpectation(
-  e: Expectation,
-  view: ExpectationView,
-): ExpectationVerdict {
+export function checkExpectation(e: Expectation, view: ExpectationView): ExpectationVerdict {
   const name = describeExpectation(e);
   switch (e.type) {
     case "traceCount": {
       let n = 0;
-      for (const t of view.trace)
-        if (t.kind === e.kind && (e.actor === undefined || t.actor === e.actor))
-          n++;
-      const ok =
-        (e.atLeast === undefined || n >= e.atLeast) &&
-        (e.atMost === undefined || n <= e.atMost);
+      for (const t of view.trace) if (t.kind === e.kind && (e.actor === undefined || t.actor === e.actor)) n++;
+      const ok = (e.atLeast === undefined || n >= e.atLeast) && (e.atMost === undefined || n <= e.atMost);
       return { name, ok, detail: `${n} seen` };
     }
     case "actorState": {
@@ -56,10 +49,7 @@ export function checkExpectation(
       return {
         name,
         ok: state === e.state,
-        detail:
-          state === undefined
-            ? `${e.actor} does not exist or is down`
-            : `${e.actor} is in ${state}`,
+        detail: state === undefined ? `${e.actor} does not exist or is down` : `${e.actor} is in ${state}`,
       };
     }
     case "traceText": {

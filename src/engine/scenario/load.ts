@@ -16,7 +16,6 @@ export function parseScenario(input: unknown, context = "scenario"): Scenario {
     );
   }
   const result = scenarioSchema.safeParse(input);
-  if (!result.success)
-    throw new ScenarioError(problemsFromZod(result.error, input), context);
+  if (!result.success) throw new ScenarioError(problemsFromZod(result.error, input), context);
   return result.data;
 }

@@ -12,10 +12,7 @@ const nodeId = z
   .string()
   .min(1)
   .max(64)
-  .regex(
-    /^[A-Za-z0-9_.-]+$/,
-    "a node id uses letters, digits, '.', '_' or '-'",
-  );
+  .regex(/^[A-Za-z0-9_.-]+$/, "a node id uses letters, digits, '.', '_' or '-'");
 const timeMs = z
   .number()
   .int()
@@ -30,15 +27,9 @@ export const networkSchema = z
   })
   .partial()
   .strict()
-  .refine(
-    (n) =>
-      n.latencyMsMin === undefined ||
-      n.latencyMsMax === undefined ||
-      n.latencyMsMin <= n.latencyMsMax,
-    {
-      message: "latencyMsMin must not exceed latencyMsMax",
-    },
-  );
+  .refine((n) => n.latencyMsMin === undefined || n.latencyMsMax === undefined || n.latencyMsMin <= n.latencyMsMax, {
+    message: "latencyMsMin must not exceed latencyMsMax",
+  });
 
 export const toySchema = z
   .object({
@@ -55,6 +46,7 @@ export const toySchema = z
 export const kernelInputSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("crash"), node: nodeId }).strict(),
   z.object({ type: z.literal("restart"), node: nodeId }).strict(),
+  z.object({ type: z.literal("pause"), node: nodeId, forMs: z.number().min(1).max(3_600_000) }).strict(),
   z
     .object({
       type: z.literal("partition"),
@@ -120,26 +112,14 @@ export const stepSchema = z.union([
     .refine(
       (p) =>
         (p.choices === undefined) === (p.answer === undefined) &&
-        (p.answer === undefined ||
-          (p.choices !== undefined && p.answer < p.choices.length)),
+        (p.answer === undefined || (p.choices !== undefined && p.answer < p.choices.length)),
       {
-        message:
-          "a question needs both choices and an answer that indexes them",
+        message: "a question needs both choices and an answer that indexes them",
       },
     ),
 ]);
 
-const traceKind = z.enum([
-  "input",
-  "send",
-  "deliver",
-  "drop",
-  "timer",
-  "state",
-  "emit",
-  "fault",
-  "note",
-]);
+const traceKind = z.enum(["input", "send", "deliver", "drop", "timer", "state", "emit", "fault", "note"]);
 
 export const expectationSchema = z.discriminatedUnion("type", [
   z
@@ -214,25 +194,15 @@ function nodeRefs(input: KernelInput): [(string | number)[], string][] {
   switch (input.type) {
     case "crash":
     case "restart":
+    case "pause":
     case "isolate":
       return [[["node"], input.node]];
     case "partition":
-      return input.islands.flatMap((g, i) =>
-        g.map((id, j): [(string | number)[], string] => [
-          ["islands", i, j],
-          id,
-        ]),
-      );
+      return input.islands.flatMap((g, i) => g.map((id, j): [(string | number)[], string] => [["islands", i, j], id]));
     case "cutLink":
       return [
-        ...input.from.map((id, j): [(string | number)[], string] => [
-          ["from", j],
-          id,
-        ]),
-        ...input.to.map((id, j): [(string | number)[], string] => [
-          ["to", j],
-          id,
-        ]),
+        ...input.from.map((id, j): [(string | number)[], string] => [["from", j], id]),
+        ...input.to.map((id, j): [(string | number)[], string] => [["to", j], id]),
       ];
     case "slowLink":
     case "clogLink":

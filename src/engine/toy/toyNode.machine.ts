@@ -21,9 +21,7 @@ export interface ToyNodeContext extends ToyNodeInput {
   timeouts: number;
 }
 
-export type ToyNodeEvent =
-  | { type: "ping"; from: string; n: number }
-  | { type: "pong"; from: string; n: number };
+export type ToyNodeEvent = { type: "ping"; from: string; n: number } | { type: "pong"; from: string; n: number };
 
 export const toyNodeMachine = setup({
   types: {
@@ -42,9 +40,7 @@ export const toyNodeMachine = setup({
   guards: {
     "hasPeers?": ({ context }) => context.peers.length > 0,
     "isAwaitedPong?": ({ context, event }) =>
-      event.type === "pong" &&
-      event.from === context.waitingFor &&
-      event.n === context.pingsSent,
+      event.type === "pong" && event.from === context.waitingFor && event.n === context.pingsSent,
   },
 }).createMachine({
   id: "toyNode",
@@ -77,8 +73,7 @@ export const toyNodeMachine = setup({
     waiting: {
       entry: [
         assign(({ context }) => ({
-          waitingFor:
-            context.peers[context.nextPeerIndex % context.peers.length],
+          waitingFor: context.peers[context.nextPeerIndex % context.peers.length],
           nextPeerIndex: (context.nextPeerIndex + 1) % context.peers.length,
           pingsSent: context.pingsSent + 1,
         })),

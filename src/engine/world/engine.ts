@@ -10,22 +10,9 @@ import { invariant } from "../core/assert.ts";
 import { heapPeek, heapPop, heapPush } from "../core/heap.ts";
 import { hashHex, hashUpdate, initialHashState } from "../core/hash.ts";
 import { Prng, createPrngState } from "../core/prng.ts";
-import {
-  canonicalTraceLine,
-  type TraceEvent,
-  type TraceKind,
-} from "../core/trace.ts";
-import {
-  createNetworkState,
-  transmit,
-  type NetworkConfig,
-} from "../net/network.ts";
-import {
-  startMachine,
-  stateLabel,
-  stepMachine,
-  type MachineAction,
-} from "../machines/host.ts";
+import { canonicalTraceLine, type TraceEvent, type TraceKind } from "../core/trace.ts";
+import { createNetworkState, transmit, type NetworkConfig } from "../net/network.ts";
+import { startMachine, stateLabel, stepMachine, type MachineAction } from "../machines/host.ts";
 import type {
   ActorKind,
   ActorRecord,
@@ -79,12 +66,13 @@ export function createWorldState(options: EngineOptions): WorldState {
 }
 
 /** A deep copy of the parts of a world that change, sharing what is immutable. */
-export function cloneWorld(w: WorldState): WorldState {
+export function cloneWorld(w: WorldState, kinds: Readonly<Record<string, ActorKind>>): WorldState {
   const actors: Record<string, ActorRecord> = {};
   for (const id of w.actorOrder) {
     const a = w.actors[id];
+    const cloneData = kinds[a.kind]?.cloneData;
     // xstate snapshots are immutable and the config never changes: share them.
-    actors[id] = { ...a, data: structuredClone(a.data) };
+    actors[id] = { ...a, data: cloneData ? cloneData(a.data) : structuredClone(a.data) };
   }
   const rng: WorldState["rng"] = {};
   for (const name of Object.keys(w.rng)) {
@@ -186,10 +174,7 @@ export class Engine {
     w.traceLength += 1;
     hashUpdate(w.hash, canonicalTraceLine(e));
     this.trace.push(e);
-    if (
-      this.traceRetention > 0 &&
-      this.trace.length > this.traceRetention * 2
-    ) {
+    if (this.traceRetention > 0 && this.trace.length > this.traceRetention * 2) {
       this.trace = this.trace.slice(this.trace.length - this.traceRetention);
     }
     for (const o of this.observers) o(e);
@@ -224,13 +209,8 @@ export class Engine {
     return k;
   }
 
-  spawn(
-    id: string,
-    kind: string,
-    config: Record<string, unknown> = {},
-  ): ActorRecord {
-    if (this.world.actors[id])
-      throw new RangeError(`actor "${id}" already exists`);
+  spawn(id: string, kind: string, config: Record<string, unknown> = {}): ActorRecord {
+    if (this.world.actors[id]) throw new RangeError(`actor "${id}" already exists`);
     const k = this.registry.kinds[kind];
     if (!k) throw new RangeError(`unknown actor kind "${kind}"`);
     const actor: ActorRecord = {
@@ -241,6 +221,7 @@ export class Engine {
       snapshot: undefined,
       config,
       data: {},
+      pausedUntilMs: 0,
     };
     this.world.actors[id] = actor;
     this.world.actorOrder.push(id);
@@ -265,9 +246,35 @@ export class Engine {
     const actor = this.actor(id);
     if (!actor.alive) return;
     actor.alive = false;
+    actor.pausedUntilMs = 0;
     this.dropTimersOf(actor);
     this.record("fault", id, `${id} crashed: ${reason}`, { fault: "crash" });
     this.kindOf(actor).onCrash?.(this, actor);
+  }
+
+  /** Clean stop: like a crash for the engine (down, timers gone), but the kind is told it was orderly. */
+  stop(id: string, reason: string): void {
+    const actor = this.actor(id);
+    if (!actor.alive) return;
+    actor.alive = false;
+    actor.pausedUntilMs = 0;
+    this.dropTimersOf(actor);
+    this.record("fault", id, `${id} stopped: ${reason}`, { fault: "stop" });
+    this.kindOf(actor).onStop?.(this, actor);
+  }
+
+  /**
+   * Stalls an actor for `forMs` (a long GC pause or a frozen VM): nothing it
+   * would receive or fire is lost, it all waits until the stall ends.
+   */
+  pause(id: string, forMs: number, reason: string): void {
+    const actor = this.actor(id);
+    if (!actor.alive) return;
+    actor.pausedUntilMs = Math.max(actor.pausedUntilMs, this.world.nowMs + forMs);
+    this.record("fault", id, `${id} paused until ${actor.pausedUntilMs} ms: ${reason}`, {
+      fault: "pause",
+      untilMs: actor.pausedUntilMs,
+    });
   }
 
   /** Starts a crashed actor again as a new incarnation. */
@@ -298,16 +305,11 @@ export class Engine {
   send(source: string, target: string, event: SimEvent): void {
     const w = this.world;
     const t = transmit(w.net, this.rng("net"), source, target, w.nowMs);
-    const sendId = this.record(
-      "send",
-      source,
-      `${source} sent ${event.type} to ${target}`,
-      {
-        to: target,
-        type: event.type,
-        arriveAtMs: t.deliverAtMs,
-      },
-    );
+    const sendId = this.record("send", source, `${source} sent ${event.type} to ${target}`, {
+      to: target,
+      type: event.type,
+      arriveAtMs: t.deliverAtMs,
+    });
     const entry: DeliverEntry = {
       type: "deliver",
       time: t.deliverAtMs,
@@ -324,16 +326,8 @@ export class Engine {
   }
 
   /** Arms timer `timerId` of `actorId`: `event` fires after `delayMs` unless cancelled. Same id replaces. */
-  schedule(
-    actorId: string,
-    delayMs: number,
-    event: SimEvent,
-    timerId: string,
-  ): void {
-    invariant(
-      delayMs >= 0 && Number.isFinite(delayMs),
-      `timer ${timerId} of ${actorId} has a bad delay ${delayMs}`,
-    );
+  schedule(actorId: string, delayMs: number, event: SimEvent, timerId: string): void {
+    invariant(delayMs >= 0 && Number.isFinite(delayMs), `timer ${timerId} of ${actorId} has a bad delay ${delayMs}`);
     const w = this.world;
     const actor = this.actor(actorId);
     const key = `${actorId}@${actor.incarnation}|${timerId}`;
@@ -369,23 +363,18 @@ export class Engine {
       const from = stateLabel(before.value);
       const to = stateLabel(after.value);
       if (from !== to) {
-        this.record(
-          "state",
-          actor.id,
-          `${actor.id}: ${from} → ${to} (on ${humanEventName(event.type)})`,
-          { from, to, on: event.type },
-        );
+        this.record("state", actor.id, `${actor.id}: ${from} → ${to} (on ${humanEventName(event.type)})`, {
+          from,
+          to,
+          on: event.type,
+        });
       }
     }
     this.runActions(actor, kind, actions);
   }
 
   /** Carries out a machine's actions in order: exit, transition, then entry actions. */
-  private runActions(
-    actor: ActorRecord,
-    kind: ActorKind,
-    actions: readonly MachineAction[],
-  ): void {
+  private runActions(actor: ActorRecord, kind: ActorKind, actions: readonly MachineAction[]): void {
     let auto = 0;
     for (const { type, params } of actions) {
       switch (type) {
@@ -393,12 +382,7 @@ export class Engine {
           const p = params as { event: SimEvent; delay?: number; id?: string };
           // A raise without a delay was already applied inside the transition.
           if (typeof p.delay !== "number") break;
-          this.schedule(
-            actor.id,
-            p.delay,
-            p.event,
-            p.id ?? `auto:${this.world.seq}:${auto++}`,
-          );
+          this.schedule(actor.id, p.delay, p.event, p.id ?? `auto:${this.world.seq}:${auto++}`);
           break;
         }
         case "xstate.cancel": {
@@ -412,30 +396,20 @@ export class Engine {
         }
         case "xstate.emit": {
           const e = (params as { event: SimEvent & { text?: string } }).event;
-          this.record(
-            "emit",
-            actor.id,
-            typeof e.text === "string"
-              ? e.text
-              : `${actor.id} reported ${e.type}`,
-            { ...e },
-          );
+          this.record("emit", actor.id, typeof e.text === "string" ? e.text : `${actor.id} reported ${e.type}`, {
+            ...e,
+          });
           break;
         }
         case "xstate.spawnChild":
         case "xstate.sendTo":
         case "xstate.sendParent":
-          throw new Error(
-            `${actor.id}: action ${type} bypasses the engine; use a 'send' action instead`,
-          );
+          throw new Error(`${actor.id}: action ${type} bypasses the engine; use a 'send' action instead`);
         default: {
           const effect = kind.effects?.[type];
-          if (effect)
-            effect(this, actor, (params ?? {}) as Record<string, unknown>);
+          if (effect) effect(this, actor, (params ?? {}) as Record<string, unknown>);
           else if (!type.startsWith("xstate."))
-            throw new Error(
-              `${actor.id}: no effect registered for action "${type}"`,
-            );
+            throw new Error(`${actor.id}: no effect registered for action "${type}"`);
         }
       }
     }
@@ -457,12 +431,7 @@ export class Engine {
     const q = this.world.queue;
     for (;;) {
       const head = heapPeek(q);
-      if (
-        !head ||
-        head.type !== "timer" ||
-        this.world.timers[head.key] === head.seq
-      )
-        return;
+      if (!head || head.type !== "timer" || this.world.timers[head.key] === head.seq) return;
       heapPop(q);
     }
   }
@@ -480,24 +449,28 @@ export class Engine {
     if (!head && !input) return false;
     if (head && (!input || head.time <= input.atMs)) {
       heapPop(w.queue);
-      invariant(
-        head.time >= w.nowMs,
-        `queue went back in time: ${head.time} < ${w.nowMs}`,
-      );
+      invariant(head.time >= w.nowMs, `queue went back in time: ${head.time} < ${w.nowMs}`);
       w.nowMs = head.time;
-      if (head.type === "timer") this.fireTimer(head);
+      const target = w.actors[head.target];
+      if (target !== undefined && target.alive && target.pausedUntilMs > head.time)
+        this.postpone(head, target.pausedUntilMs);
+      else if (head.type === "timer") this.fireTimer(head);
       else this.deliver(head);
     } else if (input) {
-      invariant(
-        input.atMs >= w.nowMs,
-        `input at ${input.atMs} is in the past (now ${w.nowMs})`,
-      );
+      invariant(input.atMs >= w.nowMs, `input at ${input.atMs} is in the past (now ${w.nowMs})`);
       w.nowMs = input.atMs;
       w.inputCursor += 1;
       this.applyInput(input);
     }
     this.currentCause = 0;
     return true;
+  }
+
+  /** Re-queues an entry for a stalled actor; order among postponed entries is kept (seq grows). */
+  private postpone(entry: QueueEntry, untilMs: number): void {
+    const moved = { ...entry, time: untilMs, seq: this.world.seq++ } as QueueEntry;
+    if (moved.type === "timer") this.world.timers[moved.key] = moved.seq;
+    heapPush<QueueEntry>(this.world.queue, moved);
   }
 
   private fireTimer(entry: TimerEntry): void {
@@ -544,11 +517,7 @@ export class Engine {
 
   private applyInput(entry: InputEntry): void {
     const handler = this.registry.inputs[entry.input.type];
-    if (!handler)
-      throw new UnknownInputError(
-        entry.input.type,
-        Object.keys(this.registry.inputs).sort(),
-      );
+    if (!handler) throw new UnknownInputError(entry.input.type, Object.keys(this.registry.inputs).sort());
     this.currentCause = this.record(
       "input",
       "world",
@@ -601,10 +570,7 @@ export function humanEventName(type: string): string {
   return path ? `${delayName} in ${path}` : delayName;
 }
 
-function describeInput(
-  entry: InputEntry,
-  describe?: (input: SimInput) => string,
-): string {
+function describeInput(entry: InputEntry, describe?: (input: SimInput) => string): string {
   const who = entry.source === "user" ? "You" : "The scenario";
   if (describe) return `${who}: ${describe(entry.input)}`;
   const { type, ...rest } = entry.input;

@@ -47,15 +47,8 @@ export class TimeTravel {
   /** The trace from time 0, shared by checkpoints: a restore truncates it to a length. */
   private fullTrace: TraceEvent[];
 
-  constructor(
-    engine: Engine,
-    initialInputs: InputEntry[],
-    options: TimeTravelOptions,
-  ) {
-    invariant(
-      options.checkpointIntervalMs > 0,
-      "checkpointIntervalMs must be positive",
-    );
+  constructor(engine: Engine, initialInputs: InputEntry[], options: TimeTravelOptions) {
+    invariant(options.checkpointIntervalMs > 0, "checkpointIntervalMs must be positive");
     this.engine = engine;
     this.intervalMs = options.checkpointIntervalMs;
     const inputs = sortInputs(initialInputs);
@@ -83,7 +76,7 @@ export class TimeTravel {
     const e = this.engine;
     this.current.checkpoints.push({
       atMs: e.nowMs,
-      world: cloneWorld(e.world),
+      world: cloneWorld(e.world, e.registry.kinds),
       traceInMemory: e.trace.length,
     });
   }
@@ -143,7 +136,7 @@ export class TimeTravel {
     const cp = cps[i];
     // The journal is append-only, so the checkpoint's trace is a prefix of the full one.
     this.fullTrace.length = cp.traceInMemory;
-    this.engine.restore(cloneWorld(cp.world), this.fullTrace);
+    this.engine.restore(cloneWorld(cp.world, this.engine.registry.kinds), this.fullTrace);
     this.engine.inputs = this.current.inputs;
     this.nextCheckpointAtMs = cp.atMs + this.intervalMs;
     // Checkpoints after this one are still valid for this branch (same inputs),
@@ -155,16 +148,9 @@ export class TimeTravel {
    * Adds an input at `atMs` (default: now). Acting before the branch's head
    * forks a new branch; the old one keeps its future. Returns the branch id.
    */
-  act(
-    input: SimInput,
-    source: InputEntry["source"],
-    atMs: number = this.engine.nowMs,
-  ): number {
+  act(input: SimInput, source: InputEntry["source"], atMs: number = this.engine.nowMs): number {
     const e = this.engine;
-    invariant(
-      atMs >= e.nowMs,
-      `an input cannot be placed in the past (${atMs} < ${e.nowMs}); seek first`,
-    );
+    invariant(atMs >= e.nowMs, `an input cannot be placed in the past (${atMs} < ${e.nowMs}); seek first`);
     if (e.nowMs < this.current.headMs) this.fork();
     const inputs = this.current.inputs;
     // Keep the log sorted by time; inputs at the same time keep the order they were made in.
@@ -202,7 +188,7 @@ export class TimeTravel {
     // Restore from the branch's own first checkpoint (time 0 is shared by all).
     const cp = target.checkpoints[0];
     this.fullTrace.length = cp.traceInMemory;
-    this.engine.restore(cloneWorld(cp.world), this.fullTrace);
+    this.engine.restore(cloneWorld(cp.world, this.engine.registry.kinds), this.fullTrace);
     this.engine.inputs = target.inputs;
     target.checkpoints.length = 1;
     this.nextCheckpointAtMs = cp.atMs + this.intervalMs;

@@ -69,6 +69,8 @@ export interface ActorRecord {
   readonly config: Readonly<Record<string, unknown>>;
   /** Plain data-plane state, owned by the actor's kind; cloned on checkpoint. */
   data: Record<string, unknown>;
+  /** While the virtual clock is below this, the actor is stalled (a GC pause): events wait for it. */
+  pausedUntilMs: number;
 }
 
 export interface WorldState {
@@ -99,8 +101,18 @@ export interface ActorKind {
   readonly machine?: AnyStateMachine;
   /** The input the machine starts with, from the actor's config. */
   machineInput?(actor: ActorRecord): unknown;
-  /** Fresh data-plane state (on creation and on restart after a crash). */
+  /**
+   * Fresh data-plane state, on creation and on every restart. On a restart
+   * `actor.data` still holds the state from before the crash, so a kind can
+   * keep what survives a process death (a broker's log on disk).
+   */
   createData?(actor: ActorRecord): Record<string, unknown>;
+  /**
+   * A copy of `data` for a checkpoint. Default: structuredClone. Kinds whose
+   * data is made of immutable values (persistent logs) return a shallow copy
+   * that shares them.
+   */
+  cloneData?(data: Record<string, unknown>): Record<string, unknown>;
   /**
    * Plain-code handling of an event before the machine sees it (the data
    * plane: appending records, serving fetches). Return true when consumed.
@@ -108,19 +120,14 @@ export interface ActorKind {
   onEvent?(engine: Engine, actor: ActorRecord, event: SimEvent): boolean;
   /** Custom machine actions, by action type. */
   readonly effects?: Readonly<
-    Record<
-      string,
-      (
-        engine: Engine,
-        actor: ActorRecord,
-        params: Record<string, unknown>,
-      ) => void
-    >
+    Record<string, (engine: Engine, actor: ActorRecord, params: Record<string, unknown>) => void>
   >;
   /** Called after a crash has been applied (the actor is already down). */
   onCrash?(engine: Engine, actor: ActorRecord): void;
   /** Called after a restart has been applied (machine and data are fresh). */
   onRestart?(engine: Engine, actor: ActorRecord): void;
+  /** Called after a clean stop has been applied (the actor is already down). */
+  onStop?(engine: Engine, actor: ActorRecord): void;
 }
 
 /** Applies one kind of input to the world, through the engine's API. */

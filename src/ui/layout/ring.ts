@@ -6,12 +6,7 @@ export interface Point {
   y: number;
 }
 
-export function ringPositions(
-  ids: readonly string[],
-  width: number,
-  height: number,
-  margin = 90,
-): Map<string, Point> {
+export function ringPositions(ids: readonly string[], width: number, height: number, margin = 90): Map<string, Point> {
   const cx = width / 2;
   const cy = height / 2;
   const r = Math.max(10, Math.min(width, height) / 2 - margin);
@@ -25,28 +20,16 @@ export function ringPositions(
 }
 
 /** The fraction of its path a message has covered at `nowMs`, in [0, 1]. */
-export function progressAt(
-  sentAtMs: number,
-  deliverAtMs: number,
-  nowMs: number,
-): number {
+export function progressAt(sentAtMs: number, deliverAtMs: number, nowMs: number): number {
   if (deliverAtMs <= sentAtMs) return 1;
-  return Math.min(
-    1,
-    Math.max(0, (nowMs - sentAtMs) / (deliverAtMs - sentAtMs)),
-  );
+  return Math.min(1, Math.max(0, (nowMs - sentAtMs) / (deliverAtMs - sentAtMs)));
 }
 
 /**
  * Where a message is: on the straight line from source to target, offset to
  * one side so that the two directions of a link do not overlap.
  */
-export function messagePosition(
-  from: Point,
-  to: Point,
-  progress: number,
-  sideOffset = 10,
-): Point {
+export function messagePosition(from: Point, to: Point, progress: number, sideOffset = 10): Point {
   const dx = to.x - from.x;
   const dy = to.y - from.y;
   const len = Math.hypot(dx, dy) || 1;
