@@ -14,3 +14,9 @@ export { traceHash, causeChain, formatTraceEvent } from "./core/trace.ts";
 export type { TraceEvent, TraceKind } from "./core/trace.ts";
 export type { InputEntry, SimInput } from "./world/types.ts";
 export type { Branch } from "./world/timeTravel.ts";
+
+// Kafka's client-side algorithms (design.md §5): exact to Kafka, tested against its vectors.
+export { murmur2, toPositive, partitionForKey } from "./clients/partitioner.ts";
+export { coordinatorPartition } from "./groups/coordinatorPartition.ts";
+export { assign } from "./groups/assign.ts";
+export type { AssignorName, AssignInput } from "./groups/assign.ts";
