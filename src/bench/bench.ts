@@ -7,6 +7,7 @@
 
 import { heapPop, heapPush } from "../engine/core/heap.ts";
 import { createSimulation } from "../engine/index.ts";
+import { CLUSTER_BENCH_SCENARIO } from "./clusterBench.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
@@ -113,3 +114,30 @@ print("kernel.seek_back_and_forth_ms", seekBackMs, "ms", 1);
 const memory = process.memoryUsage();
 print("kernel.heap_used_mb", memory.heapUsed / 1048576, "MB", 1);
 console.log(`kernel.trace_hash: ${hash} (same every run)`);
+
+// ---------------------------------------------------------------- the cluster (issue 3)
+// 60 simulated seconds, 3 brokers, 12 partitions, RF 3, acks=all, 10,000 records/s.
+// Peak heap is sampled once per simulated second, after a full GC before the run.
+function runClusterOnce(): { wallMs: number; peakHeapMb: number; records: number; hash: string } {
+  gc();
+  const baseline = process.memoryUsage().heapUsed;
+  let peak = baseline;
+  const t0 = performance.now();
+  const sim = createSimulation(CLUSTER_BENCH_SCENARIO, { checkpointIntervalMs: 1e12 });
+  for (let t = 1000; t <= CLUSTER_BENCH_SCENARIO.durationMs; t += 1000) {
+    sim.runUntil(t);
+    const used = process.memoryUsage().heapUsed;
+    if (used > peak) peak = used;
+  }
+  const wallMs = performance.now() - t0;
+  const records = sim.cluster()!.producers.reduce((n, p) => n + p.acknowledged, 0);
+  return { wallMs, peakHeapMb: peak / 1048576, records, hash: sim.traceHash() };
+}
+
+const clusterRuns = Array.from({ length: Math.max(1, Math.min(RUNS, 3)) }, () => runClusterOnce());
+const clusterWall = median(clusterRuns.map((r) => r.wallMs));
+print("cluster.sim_to_wall_ratio", CLUSTER_BENCH_SCENARIO.durationMs / clusterWall, "x (target >= 100)", 1);
+print("cluster.wall_ms", clusterWall, "ms", 0);
+print("cluster.peak_heap_mb", Math.max(...clusterRuns.map((r) => r.peakHeapMb)), "MB", 1);
+print("cluster.records_acknowledged", clusterRuns[0].records, "records");
+if (new Set(clusterRuns.map((r) => r.hash)).size !== 1) throw new Error("bench: cluster runs gave different trace hashes");

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createSimulation, ScenarioError, type ExpectationVerdict, type Simulation } from "../engine/index.ts";
+import { createSimulation, ScenarioError, type ExpectationVerdict, type LostRecord, type Simulation } from "../engine/index.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
 
 export const LIBRARY_DIR = resolve(fileURLToPath(new URL("../scenarios/library", import.meta.url)));
@@ -24,8 +24,8 @@ export interface RunResult {
   traceHash: string;
   events: number;
   expectations: ExpectationVerdict[];
-  /** Acknowledged records that no replica holds any more (the cluster engine fills this in). */
-  lostAcknowledgedRecords: unknown[];
+  /** Acknowledged records the partition's current leader no longer holds, each with its cause. */
+  lostAcknowledgedRecords: LostRecord[];
   narration: { atMs: number; text: string }[];
   ok: boolean;
   sim: Simulation;
@@ -61,7 +61,7 @@ export function runScenario(value: unknown, options: { seed?: number; untilMs?: 
     traceHash: sim.traceHash(),
     events: sim.trace.length,
     expectations,
-    lostAcknowledgedRecords: [],
+    lostAcknowledgedRecords: sim.lostAcknowledgedRecords(),
     narration: sim
       .narration()
       .filter((n) => n.atMs <= untilMs)

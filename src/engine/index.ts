@@ -20,3 +20,9 @@ export { murmur2, toPositive, partitionForKey } from "./clients/partitioner.ts";
 export { coordinatorPartition } from "./groups/coordinatorPartition.ts";
 export { assign } from "./groups/assign.ts";
 export type { AssignorName, AssignInput } from "./groups/assign.ts";
+
+// The cluster: views, checker results, and the pieces tests build worlds from.
+export type { ClusterView, PartitionView, ReplicaView, BrokerView, ProducerView, RecordView } from "./kafka/views.ts";
+export type { LostRecord, Violation, GuaranteeName } from "./kafka/checker.ts";
+export { GUARANTEES } from "./kafka/checker.ts";
+export type { ControlPlaneView, KraftDetail, ZookeeperDetail } from "./kafka/controlPlane.ts";

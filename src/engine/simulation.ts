@@ -7,6 +7,20 @@ import { causeChain } from "./core/trace.ts";
 import { stateLabel } from "./machines/host.ts";
 import { currentIslands } from "./net/network.ts";
 import { checkExpectation, type ExpectationVerdict } from "./scenario/expectations.ts";
+import {
+  checkGuarantees,
+  freshCheckerMemory,
+  lostAcknowledgedRecords,
+  type CheckerMemory,
+  type LostRecord,
+  type Violation,
+} from "./kafka/checker.ts";
+import { createClusterModule, extendRegistry, type ClusterModule } from "./kafka/cluster.ts";
+import type { ControlPlaneFactory } from "./kafka/controlPlane.ts";
+import { CONTROL_PLANES } from "./kafka/controlPlanes.ts";
+import { resolveClusterSpec, resolveLoadGenerators } from "./kafka/resolveSpec.ts";
+import type { ControllerMode } from "./kafka/spec.ts";
+import { clusterView, type ClusterView } from "./kafka/views.ts";
 import { parseScenario } from "./scenario/load.ts";
 import type { Scenario } from "./scenario/schema.ts";
 import { toyNodeKind } from "./toy/toyKind.ts";
@@ -22,6 +36,10 @@ export interface SimulationOptions {
   checkpointIntervalMs?: number;
   /** Extra inputs (e.g. a user's recorded session) on top of the scenario's steps. */
   inputs?: InputEntry[];
+  /** Run the cluster checker after every event and keep its violations (tests; "invariantsHold"). */
+  checkEveryStep?: boolean;
+  /** Override the controller mode's implementation (tests). */
+  controlPlanes?: Partial<Record<ControllerMode, ControlPlaneFactory>>;
 }
 
 export interface ActorView {
@@ -65,14 +83,22 @@ export class Simulation {
   readonly seed: number;
   private readonly engine: Engine;
   private readonly travel: TimeTravel;
+  /** The cluster, when the scenario has one. */
+  readonly clusterModule: ClusterModule | null;
+  private checkerMemory: CheckerMemory = freshCheckerMemory();
+  private readonly checkEveryStep: boolean;
+  private violationsSeen: Violation[] = [];
+  private checkedUpToMs = -1;
 
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
     this.scenario = scenario;
     this.seed = (options.seed ?? scenario.seed) >>> 0;
-    this.engine = new Engine(defaultRegistry(), {
-      seed: this.seed,
-      network: scenario.network,
-    });
+    const spec = resolveClusterSpec(scenario);
+    const factories = { ...CONTROL_PLANES, ...options.controlPlanes };
+    this.clusterModule = spec ? createClusterModule(spec, factories[spec.mode]) : null;
+    const registry = this.clusterModule ? extendRegistry(defaultRegistry(), this.clusterModule) : defaultRegistry();
+    this.engine = new Engine(registry, { seed: this.seed, network: scenario.network });
+    this.checkEveryStep = options.checkEveryStep ?? scenario.expectations.some((e) => e.type === "invariantsHold");
     this.populate();
     const scripted: InputEntry[] = scenario.steps.flatMap((s) =>
       "do" in s
@@ -91,6 +117,10 @@ export class Simulation {
   }
 
   private populate(): void {
+    if (this.clusterModule) {
+      const spec = this.clusterModule.ctx.spec;
+      this.clusterModule.populate(this.engine, resolveLoadGenerators(this.scenario, spec));
+    }
     const toy = this.scenario.toy;
     if (toy) {
       for (const id of toy.nodes) {
@@ -112,7 +142,9 @@ export class Simulation {
 
   /** Processes one event. Returns false when nothing is left to happen. */
   step(): boolean {
-    return this.travel.stepOne();
+    const stepped = this.travel.stepOne();
+    if (stepped && this.checkEveryStep) this.checkNow(false);
+    return stepped;
   }
 
   /** The virtual time of the next event, or Infinity. */
@@ -121,15 +153,45 @@ export class Simulation {
   }
 
   runUntil(tMs: number): void {
+    if (this.checkEveryStep && this.clusterModule) {
+      while (this.engine.nextTimeMs() <= tMs) this.step();
+    }
     this.travel.runUntil(tMs);
   }
 
   runFor(ms: number): void {
-    this.travel.runUntil(this.engine.nowMs + ms);
+    this.runUntil(this.engine.nowMs + ms);
   }
 
   seek(tMs: number): void {
+    if (tMs < this.engine.nowMs) this.forgetCheckerHistory();
     this.travel.seek(tMs);
+  }
+
+  private forgetCheckerHistory(): void {
+    this.checkerMemory = freshCheckerMemory();
+    this.violationsSeen = [];
+    this.checkedUpToMs = -1;
+  }
+
+  /** Runs the cluster checker now and remembers new violations (deep: compare logs record by record). */
+  checkNow(deep: boolean): Violation[] {
+    if (!this.clusterModule) return [];
+    const found = checkGuarantees(this.engine, this.clusterModule.ctx, this.checkerMemory, { deep });
+    const known = new Set(this.violationsSeen.map((v) => `${v.guarantee}|${v.subject}|${v.detail}`));
+    for (const v of found) if (!known.has(`${v.guarantee}|${v.subject}|${v.detail}`)) this.violationsSeen.push(v);
+    this.checkedUpToMs = this.engine.nowMs;
+    return found;
+  }
+
+  /** Every violation seen so far (with checkEveryStep, at every event). */
+  get violations(): readonly Violation[] {
+    return this.violationsSeen;
+  }
+
+  /** The time up to which the checker has run, or -1. */
+  get checkedUntilMs(): number {
+    return this.checkedUpToMs;
   }
 
   /** Runs to `tMs` but stops before the inputs due exactly then (a narration pause). */
@@ -158,6 +220,7 @@ export class Simulation {
   }
 
   switchBranch(id: number): void {
+    this.forgetCheckerHistory();
     this.travel.switchBranch(id);
   }
 
@@ -241,10 +304,29 @@ export class Simulation {
     });
   }
 
+  /** The cluster as the views need it, or null for a toy scenario. */
+  cluster(recordsShown?: number): ClusterView | null {
+    return this.clusterModule ? clusterView(this.engine, this.clusterModule.ctx, recordsShown) : null;
+  }
+
+  lostAcknowledgedRecords(): LostRecord[] {
+    return this.clusterModule
+      ? lostAcknowledgedRecords(this.engine, this.clusterModule.ctx, undefined, this.checkerMemory)
+      : [];
+  }
+
   checkExpectations(): ExpectationVerdict[] {
+    if (this.clusterModule) this.checkNow(true);
     const view = {
       trace: this.engine.trace,
       actorState: (id: string) => this.actorState(id),
+      cluster: this.clusterModule
+        ? {
+            view: () => this.cluster() as ClusterView,
+            lost: () => this.lostAcknowledgedRecords(),
+            violations: () => this.violationsSeen,
+          }
+        : null,
     };
     return this.scenario.expectations.map((e) => checkExpectation(e, view));
   }

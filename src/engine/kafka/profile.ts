@@ -43,6 +43,8 @@ export interface Timings {
   brokerLogRecoveryMs: number;
   /** request.timeout.ms of clients (producer default 30000). */
   requestTimeoutMs: number;
+  /** batch.size of producers: a batch closes at this many bytes. */
+  batchSizeBytes: number;
   /** Default topic-level segment.bytes for topics without an override. */
   segmentBytes: number;
   /** Default segment.ms. */
@@ -72,6 +74,7 @@ export const KAFKA_DEFAULT_TIMINGS: Timings = {
   brokerStartupMs: 2_000,
   brokerLogRecoveryMs: 3_000,
   requestTimeoutMs: 30_000,
+  batchSizeBytes: 16_384,
   segmentBytes: 1_073_741_824,
   segmentMs: 604_800_000,
   retentionMs: 604_800_000,
@@ -98,7 +101,8 @@ export const CLASSROOM_TIMINGS: Timings = {
   brokerStartupMs: 500,
   brokerLogRecoveryMs: 700,
   requestTimeoutMs: 5_000,
-  segmentBytes: 1_024,
+  batchSizeBytes: 1_024,
+  segmentBytes: 4_096,
   segmentMs: 10_000,
   retentionMs: 30_000,
   deleteRetentionMs: 10_000,

@@ -78,9 +78,14 @@ export function transmit(net: NetworkState, rng: Prng, source: string, target: s
   const { latencyMsMin, latencyMsMax } = net.config;
   // Draw every random number whatever the outcome, so that a fault on one
   // message does not shift the random draws of the messages after it.
-  const latencyMs = latencyMsMin === latencyMsMax ? latencyMsMin : rng.int(latencyMsMin, latencyMsMax);
+  // Microsecond resolution: sub-millisecond links (a rack) and readable times in the trace.
+  const latencyMs =
+    latencyMsMin === latencyMsMax
+      ? latencyMsMin
+      : Math.round((latencyMsMin + rng.next() * (latencyMsMax - latencyMsMin)) * 1000) / 1000;
   const lossDraw = rng.next();
-  let deliverAtMs = nowMs + latencyMs + (override?.extraLatencyMs ?? 0);
+  // Rounded to the microsecond so that sums of latencies stay exact and readable.
+  let deliverAtMs = Math.round((nowMs + latencyMs + (override?.extraLatencyMs ?? 0)) * 1000) / 1000;
   if (override?.cloggedUntilMs !== undefined && override.cloggedUntilMs > deliverAtMs) {
     deliverAtMs = override.cloggedUntilMs;
   }

@@ -3,6 +3,8 @@
 // what was seen, not only that it failed.
 
 import type { TraceEvent } from "../core/trace.ts";
+import type { LostRecord, Violation } from "../kafka/checker.ts";
+import type { ClusterView } from "../kafka/views.ts";
 import type { Expectation } from "./schema.ts";
 
 export interface ExpectationVerdict {
@@ -11,10 +13,20 @@ export interface ExpectationVerdict {
   detail: string;
 }
 
+export interface ClusterExpectationView {
+  view(): ClusterView;
+  lost(): LostRecord[];
+  /** Every guarantee violation seen during the run so far. */
+  violations(): Violation[];
+}
+
 export interface ExpectationView {
   readonly trace: readonly TraceEvent[];
   actorState(id: string): string | undefined;
+  readonly cluster: ClusterExpectationView | null;
 }
+
+const acksText = (a: number) => (a === -1 ? "all" : String(a));
 
 export function describeExpectation(e: Expectation): string {
   if (e.name) return e.name;
@@ -32,7 +44,35 @@ export function describeExpectation(e: Expectation): string {
       return `${e.actor} ends in state ${e.state}`;
     case "traceText":
       return `${e.present ? "" : "no "}event mentions "${e.contains}"`;
+    case "noLostAcknowledgedRecords":
+      return "no acknowledged record is lost";
+    case "lostAcknowledgedRecords":
+      return `at least ${e.atLeast} acknowledged record(s) lost${e.cause ? ` (cause: ${e.cause})` : ""}`;
+    case "leader":
+      return `the leader of ${e.topic}-${e.partition} ${e.is !== undefined ? `is ${e.is === -1 ? "none" : `broker ${e.is}`}` : ""}${e.isNot !== undefined ? `is not broker ${e.isNot}` : ""}`;
+    case "isrSize":
+      return `ISR of ${e.topic}-${e.partition} has ${[e.equals !== undefined ? `${e.equals}` : "", e.atLeast !== undefined ? `at least ${e.atLeast}` : "", e.atMost !== undefined ? `at most ${e.atMost}` : ""].filter(Boolean).join(", ")} member(s)`;
+    case "producerError":
+      return `${e.producer} ${e.seen ? "sees" : "never sees"} ${e.error}`;
+    case "acknowledged":
+      return `${e.producer} has at least ${e.atLeast} acknowledged record(s)`;
+    case "activeController":
+      return e.is
+        ? `the active controller is ${e.is}`
+        : e.isNot
+          ? `the active controller is not ${e.isNot}`
+          : e.exists === false
+            ? "there is no active controller"
+            : "there is an active controller";
+    case "brokerState":
+      return `${e.node} is ${e.state}`;
+    case "invariantsHold":
+      return "every guarantee held at every step";
   }
+}
+
+function needCluster(view: ExpectationView, name: string): ExpectationVerdict | ClusterExpectationView {
+  return view.cluster ?? { name, ok: false, detail: "this scenario has no cluster" };
 }
 
 export function checkExpectation(e: Expectation, view: ExpectationView): ExpectationVerdict {
@@ -55,11 +95,112 @@ export function checkExpectation(e: Expectation, view: ExpectationView): Expecta
     case "traceText": {
       const hit = view.trace.find((t) => t.text.includes(e.contains));
       const ok = e.present ? hit !== undefined : hit === undefined;
+      return { name, ok, detail: hit ? `#${hit.id} at ${hit.time} ms: ${hit.text}` : "not seen" };
+    }
+    default:
+      return checkClusterExpectation(e, view, name);
+  }
+}
+
+function checkClusterExpectation(e: Expectation, view: ExpectationView, name: string): ExpectationVerdict {
+  const c = needCluster(view, name);
+  if ("ok" in c) return c;
+  switch (e.type) {
+    case "noLostAcknowledgedRecords": {
+      const lost = c.lost();
+      return {
+        name,
+        ok: lost.length === 0,
+        detail: lost.length === 0 ? "every acknowledged record is on the current leader" : describeLost(lost),
+      };
+    }
+    case "lostAcknowledgedRecords": {
+      const lost = c.lost().filter((l) => e.cause === undefined || l.cause.includes(e.cause));
+      return {
+        name,
+        ok: lost.length >= e.atLeast,
+        detail: lost.length === 0 ? "no acknowledged record was lost" : describeLost(lost),
+      };
+    }
+    case "leader": {
+      const p = c.view().partitions.find((x) => x.topic === e.topic && x.partition === e.partition);
+      if (!p) return { name, ok: false, detail: `no partition ${e.topic}-${e.partition}` };
+      const ok = (e.is === undefined || p.leader === e.is) && (e.isNot === undefined || p.leader !== e.isNot);
       return {
         name,
         ok,
-        detail: hit ? `#${hit.id} at ${hit.time} ms: ${hit.text}` : "not seen",
+        detail:
+          p.leader < 0
+            ? "it has no leader (offline)"
+            : `the leader is broker ${p.leader} (leader epoch ${p.leaderEpoch})`,
       };
     }
+    case "isrSize": {
+      const p = c.view().partitions.find((x) => x.topic === e.topic && x.partition === e.partition);
+      if (!p) return { name, ok: false, detail: `no partition ${e.topic}-${e.partition}` };
+      const n = p.isr.length;
+      const ok =
+        (e.equals === undefined || n === e.equals) &&
+        (e.atLeast === undefined || n >= e.atLeast) &&
+        (e.atMost === undefined || n <= e.atMost);
+      return { name, ok, detail: `ISR is [${p.isr.join(",")}]` };
+    }
+    case "producerError": {
+      const p = c.view().producers.find((x) => x.id === e.producer);
+      const n = p?.errors[e.error] ?? 0;
+      return {
+        name,
+        ok: e.seen ? n > 0 : n === 0,
+        detail: `${n} × ${e.error}${p ? ` (errors seen: ${JSON.stringify(p.errors)})` : ""}`,
+      };
+    }
+    case "acknowledged": {
+      const p = c.view().producers.find((x) => x.id === e.producer);
+      const n = p?.acknowledged ?? 0;
+      return { name, ok: n >= e.atLeast, detail: `${n} acknowledged (acks=${p ? acksText(p.acks) : "?"})` };
+    }
+    case "activeController": {
+      const active = c.view().controller.activeControllerId;
+      const ok =
+        (e.is === undefined || active === e.is) &&
+        (e.isNot === undefined || active !== e.isNot) &&
+        (e.exists === undefined || (active !== null) === e.exists);
+      return {
+        name,
+        ok,
+        detail: active
+          ? `the active controller is ${active} (epoch ${c.view().controller.controllerEpoch})`
+          : "there is no active controller",
+      };
+    }
+    case "brokerState": {
+      const b = c.view().brokers.find((x) => x.actorId === e.node);
+      return {
+        name,
+        ok: b?.lifecycle === e.state,
+        detail: b ? `${e.node} is ${b.lifecycle}${b.fenced ? " (fenced)" : ""}` : `no broker ${e.node}`,
+      };
+    }
+    case "invariantsHold": {
+      const v = c.violations();
+      return {
+        name,
+        ok: v.length === 0,
+        detail:
+          v.length === 0
+            ? "no violation"
+            : v
+                .slice(0, 3)
+                .map((x) => `${x.guarantee} at ${x.atMs} ms: ${x.detail}`)
+                .join("; "),
+      };
+    }
+    default:
+      return { name, ok: false, detail: "unknown expectation" };
   }
+}
+
+function describeLost(lost: LostRecord[]): string {
+  const first = lost[0];
+  return `${lost.length} lost, e.g. ${first.value} at ${first.topic}-${first.partition} offset ${first.offset}: ${first.cause}`;
 }

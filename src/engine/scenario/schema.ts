@@ -2,22 +2,35 @@
 // YAML, never code. The same schema validates files, links and the objects
 // tests build, and is exported as a JSON Schema for editors.
 //
-// Version 1 covers the kernel (toy nodes, network faults, narration and a
-// first set of expectations). The cluster and client issues extend it; a
-// file's `version` says which shape it has.
+// Settings use Kafka's own names ("min.insync.replicas"), checked against the
+// list of known names, so a typo is an error, not a silent no-op.
 
 import { z } from "zod";
+import {
+  BROKER_CONFIG_NAMES,
+  TIMING_NAMES,
+  TOPIC_CONFIG_NAMES,
+  mapConfig,
+  type ConfigProblem,
+} from "../kafka/configNames.ts";
 
 const nodeId = z
   .string()
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_.-]+$/, "a node id uses letters, digits, '.', '_' or '-'");
+const topicName = z
+  .string()
+  .min(1)
+  .max(249)
+  .regex(/^[A-Za-z0-9._-]+$/, "a topic name uses letters, digits, '.', '_' or '-' (as Kafka requires)");
 const timeMs = z
   .number()
   .int()
   .min(0)
   .max(86_400_000 * 7);
+const settings = z.record(z.string(), z.union([z.number(), z.boolean(), z.string()]));
+const acks = z.union([z.literal("all"), z.literal(-1), z.literal(0), z.literal(1)]);
 
 export const networkSchema = z
   .object({
@@ -38,12 +51,55 @@ export const toySchema = z
     pingTimeoutMs: z.number().int().min(1).max(3_600_000).default(500),
   })
   .strict()
-  .refine((t) => new Set(t.nodes).size === t.nodes.length, {
-    message: "node ids must be unique",
-  });
+  .refine((t) => new Set(t.nodes).size === t.nodes.length, { message: "node ids must be unique" });
 
-/** The kernel's inputs. Each is also a user action in the UI. */
-export const kernelInputSchema = z.discriminatedUnion("type", [
+export const clusterSchema = z
+  .object({
+    /** KRaft is the default (Kafka 3.9); ZooKeeper mode is one switch away. */
+    mode: z.enum(["kraft", "zookeeper"]).default("kraft"),
+    brokers: z.number().int().min(1).max(9).default(3),
+    /** KRaft quorum size. */
+    controllers: z.union([z.literal(1), z.literal(3), z.literal(5)]).default(3),
+    /** ZooKeeper ensemble size. */
+    zookeeperNodes: z.union([z.literal(1), z.literal(3)]).default(3),
+    /** Broker settings by Kafka name, e.g. { "min.insync.replicas": 2 }. */
+    config: settings.optional(),
+    /** Timing overrides on top of the profile, by Kafka name, e.g. { "replica.lag.time.max.ms": 5000 }. */
+    timings: settings.optional(),
+  })
+  .strict();
+
+export const topicSchema = z
+  .object({
+    name: topicName,
+    partitions: z.number().int().min(1).max(64).default(1),
+    replicationFactor: z.number().int().min(1).max(9).default(1),
+    /** Topic settings by Kafka name, e.g. { "cleanup.policy": "compact" }. */
+    config: settings.optional(),
+    /** Replica assignment per partition, preferred leader first. */
+    assignment: z.array(z.array(z.number().int().min(1).max(9)).min(1)).optional(),
+  })
+  .strict();
+
+export const loadGeneratorSchema = z
+  .object({
+    id: nodeId,
+    topic: topicName,
+    ratePerSec: z.number().min(0).max(100_000).default(10),
+    acks: acks.default("all"),
+    /** Keys to cycle through; none: null keys. */
+    keys: z.array(z.string().min(1).max(100)).max(10_000).optional(),
+    /** retries (default: as many as delivery.timeout.ms allows). */
+    retries: z.number().int().min(0).max(2_147_483_647).optional(),
+    deliveryTimeoutMs: z.number().int().min(1).max(3_600_000).optional(),
+    retryBackoffMs: z.number().int().min(0).max(60_000).optional(),
+    requestTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+  })
+  .strict();
+
+/** Every action a scenario (or a user) can take. */
+export const inputSchema = z.discriminatedUnion("type", [
+  // the kernel's fault palette
   z.object({ type: z.literal("crash"), node: nodeId }).strict(),
   z.object({ type: z.literal("restart"), node: nodeId }).strict(),
   z.object({ type: z.literal("pause"), node: nodeId, forMs: z.number().min(1).max(3_600_000) }).strict(),
@@ -55,13 +111,7 @@ export const kernelInputSchema = z.discriminatedUnion("type", [
     })
     .strict(),
   z.object({ type: z.literal("isolate"), node: nodeId }).strict(),
-  z
-    .object({
-      type: z.literal("cutLink"),
-      from: z.array(nodeId).min(1),
-      to: z.array(nodeId).min(1),
-    })
-    .strict(),
+  z.object({ type: z.literal("cutLink"), from: z.array(nodeId).min(1), to: z.array(nodeId).min(1) }).strict(),
   z.object({ type: z.literal("heal") }).strict(),
   z
     .object({
@@ -72,20 +122,8 @@ export const kernelInputSchema = z.discriminatedUnion("type", [
       bothWays: z.boolean().optional(),
     })
     .strict(),
-  z
-    .object({
-      type: z.literal("clogLink"),
-      from: nodeId,
-      to: nodeId,
-      forMs: z.number().min(0).max(3_600_000),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal("setLoss"),
-      lossProbability: z.number().min(0).max(1),
-    })
-    .strict(),
+  z.object({ type: z.literal("clogLink"), from: nodeId, to: nodeId, forMs: z.number().min(0).max(3_600_000) }).strict(),
+  z.object({ type: z.literal("setLoss"), lossProbability: z.number().min(0).max(1) }).strict(),
   z
     .object({
       type: z.literal("setLatency"),
@@ -94,10 +132,56 @@ export const kernelInputSchema = z.discriminatedUnion("type", [
     })
     .strict(),
   z.object({ type: z.literal("resetLinks") }).strict(),
+  // the cluster
+  z.object({ type: z.literal("shutdown"), node: nodeId }).strict(),
+  z.object({ type: z.literal("wipeDisk"), node: nodeId }).strict(),
+  z
+    .object({
+      type: z.literal("createTopic"),
+      name: topicName,
+      partitions: z.number().int().min(1).max(64).optional(),
+      replicationFactor: z.number().int().min(1).max(9).optional(),
+      config: settings.optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal("deleteTopic"), name: topicName }).strict(),
+  z
+    .object({ type: z.literal("addPartitions"), topic: topicName, totalCount: z.number().int().min(1).max(64) })
+    .strict(),
+  z.object({ type: z.literal("alterTopicConfig"), topic: topicName, config: settings }).strict(),
+  z
+    .object({
+      type: z.literal("electLeaders"),
+      electionType: z.enum(["preferred", "unclean"]).default("preferred"),
+      topic: topicName.optional(),
+      partition: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("produce"),
+      producer: nodeId,
+      key: z.string().max(200).optional(),
+      value: z.string().max(1000).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("setLoad"),
+      producer: nodeId,
+      ratePerSec: z.number().min(0).max(100_000).optional(),
+      acks: acks.optional(),
+    })
+    .strict(),
+  // controller modes
+  z.object({ type: z.literal("crashActiveController") }).strict(),
+  z.object({ type: z.literal("expireSession"), broker: z.number().int().min(1).max(9) }).strict(),
 ]);
+/** Kept for older imports: the kernel inputs are part of inputSchema. */
+export const kernelInputSchema = inputSchema;
 
 export const stepSchema = z.union([
-  z.object({ atMs: timeMs, do: kernelInputSchema }).strict(),
+  z.object({ atMs: timeMs, do: inputSchema }).strict(),
   z.object({ atMs: timeMs, say: z.string().min(1).max(2000) }).strict(),
   z
     .object({
@@ -120,34 +204,79 @@ export const stepSchema = z.union([
 ]);
 
 const traceKind = z.enum(["input", "send", "deliver", "drop", "timer", "state", "emit", "fault", "note"]);
+const name = z.string().max(200).optional();
+const tp = { topic: topicName, partition: z.number().int().min(0).default(0) };
 
 export const expectationSchema = z.discriminatedUnion("type", [
   z
     .object({
       type: z.literal("traceCount"),
-      name: z.string().max(200).optional(),
+      name,
       kind: traceKind,
       actor: nodeId.optional(),
       atLeast: z.number().int().min(0).optional(),
       atMost: z.number().int().min(0).optional(),
     })
     .strict(),
-  z
-    .object({
-      type: z.literal("actorState"),
-      name: z.string().max(200).optional(),
-      actor: nodeId,
-      state: z.string().min(1).max(200),
-    })
-    .strict(),
+  z.object({ type: z.literal("actorState"), name, actor: nodeId, state: z.string().min(1).max(200) }).strict(),
   z
     .object({
       type: z.literal("traceText"),
-      name: z.string().max(200).optional(),
+      name,
       contains: z.string().min(1).max(500),
       present: z.boolean().default(true),
     })
     .strict(),
+  z.object({ type: z.literal("noLostAcknowledgedRecords"), name }).strict(),
+  z
+    .object({
+      type: z.literal("lostAcknowledgedRecords"),
+      name,
+      atLeast: z.number().int().min(1).default(1),
+      /** The cause the checker must name: "acks=1", "unclean leader election", "ISR of one"… (substring match). */
+      cause: z.string().min(1).max(200).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("leader"),
+      name,
+      ...tp,
+      is: z.number().int().min(-1).optional(),
+      isNot: z.number().int().min(-1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("isrSize"),
+      name,
+      ...tp,
+      equals: z.number().int().min(0).optional(),
+      atLeast: z.number().int().min(0).optional(),
+      atMost: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("producerError"),
+      name,
+      producer: nodeId,
+      error: z.string().min(1).max(100),
+      seen: z.boolean().default(true),
+    })
+    .strict(),
+  z.object({ type: z.literal("acknowledged"), name, producer: nodeId, atLeast: z.number().int().min(0) }).strict(),
+  z
+    .object({
+      type: z.literal("activeController"),
+      name,
+      is: nodeId.optional(),
+      isNot: nodeId.optional(),
+      exists: z.boolean().optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal("brokerState"), name, node: nodeId, state: z.string().min(1).max(60) }).strict(),
+  z.object({ type: z.literal("invariantsHold"), name }).strict(),
 ]);
 
 export const scenarioSchema = z
@@ -162,48 +291,123 @@ export const scenarioSchema = z
     durationMs: timeMs.min(1).default(10_000),
     network: networkSchema.optional(),
     toy: toySchema.optional(),
+    cluster: clusterSchema.optional(),
+    topics: z.array(topicSchema).max(50).default([]),
+    loadGenerators: z.array(loadGeneratorSchema).max(20).default([]),
     steps: z.array(stepSchema).max(1000).default([]),
     expectations: z.array(expectationSchema).max(200).default([]),
   })
   .strict()
   .superRefine((s, ctx) => {
-    const known = new Set(s.toy?.nodes ?? []);
-    s.steps.forEach((step, i) => {
-      if (!("do" in step)) return;
-      for (const [field, id] of nodeRefs(step.do)) {
-        if (!known.has(id))
-          ctx.addIssue({
-            code: "custom",
-            path: ["steps", i, "do", ...field],
-            message: `no node "${id}" in this scenario`,
-          });
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const known = new Set<string>(s.toy?.nodes ?? []);
+    const topics = new Map(s.topics.map((t) => [t.name, t]));
+    const brokerCount = s.cluster?.brokers ?? 0;
+    if (s.cluster) {
+      for (let b = 1; b <= s.cluster.brokers; b++) known.add(`b${b}`);
+      if (s.cluster.mode === "kraft") for (let c = 1; c <= s.cluster.controllers; c++) known.add(`c${c}`);
+      else for (let z = 1; z <= s.cluster.zookeeperNodes; z++) known.add(`zk${z}`);
+      checkSettings(BROKER_CONFIG_NAMES, s.cluster.config, ["cluster", "config"], issue);
+      checkSettings(TIMING_NAMES, s.cluster.timings, ["cluster", "timings"], issue);
+    }
+    if ((s.topics.length > 0 || s.loadGenerators.length > 0) && !s.cluster)
+      issue(["cluster"], "topics and load generators need a cluster");
+    if (s.toy && s.cluster) issue(["toy"], "a scenario has either toy nodes or a cluster, not both");
+    const seenTopics = new Set<string>();
+    s.topics.forEach((t, i) => {
+      if (seenTopics.has(t.name)) issue(["topics", i, "name"], `topic "${t.name}" is listed twice`);
+      seenTopics.add(t.name);
+      if (brokerCount > 0 && t.replicationFactor > brokerCount) {
+        issue(
+          ["topics", i, "replicationFactor"],
+          `replication factor ${t.replicationFactor} is larger than the ${brokerCount} brokers (INVALID_REPLICATION_FACTOR)`,
+        );
       }
-    });
-    s.expectations.forEach((e, i) => {
-      if ("actor" in e && e.actor !== undefined && !known.has(e.actor)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["expectations", i, "actor"],
-          message: `no node "${e.actor}" in this scenario`,
+      checkSettings(TOPIC_CONFIG_NAMES, t.config, ["topics", i, "config"], issue);
+      if (t.assignment) {
+        if (t.assignment.length !== t.partitions)
+          issue(
+            ["topics", i, "assignment"],
+            `assignment lists ${t.assignment.length} partitions; the topic has ${t.partitions}`,
+          );
+        t.assignment.forEach((replicas, p) => {
+          if (replicas.length !== t.replicationFactor)
+            issue(
+              ["topics", i, "assignment", p],
+              `partition ${p} lists ${replicas.length} replicas; the replication factor is ${t.replicationFactor}`,
+            );
+          if (new Set(replicas).size !== replicas.length)
+            issue(["topics", i, "assignment", p], `partition ${p} lists a broker twice`);
+          replicas.forEach((b, j) => {
+            if (b > brokerCount)
+              issue(["topics", i, "assignment", p, j], `no broker ${b} (the cluster has ${brokerCount})`);
+          });
         });
       }
     });
+    const producers = new Set<string>();
+    s.loadGenerators.forEach((g, i) => {
+      if (known.has(g.id) || producers.has(g.id))
+        issue(["loadGenerators", i, "id"], `"${g.id}" is already the id of another node`);
+      producers.add(g.id);
+      known.add(g.id);
+      if (!topics.has(g.topic)) issue(["loadGenerators", i, "topic"], `no topic "${g.topic}" in this scenario`);
+    });
+    s.steps.forEach((step, i) => {
+      if (!("do" in step)) return;
+      for (const [field, id] of nodeRefs(step.do)) {
+        if (!known.has(id)) issue(["steps", i, "do", ...field], `no node "${id}" in this scenario`);
+      }
+      const input = step.do;
+      if (input.type === "createTopic")
+        checkSettings(TOPIC_CONFIG_NAMES, input.config, ["steps", i, "do", "config"], issue);
+      if (input.type === "alterTopicConfig")
+        checkSettings(TOPIC_CONFIG_NAMES, input.config, ["steps", i, "do", "config"], issue);
+      if ((input.type === "produce" || input.type === "setLoad") && !producers.has(input.producer)) {
+        issue(["steps", i, "do", "producer"], `no load generator "${input.producer}" in this scenario`);
+      }
+      if (input.type === "crashActiveController" && s.cluster?.mode !== "kraft")
+        issue(["steps", i, "do", "type"], "crashActiveController needs a KRaft cluster");
+      if (input.type === "expireSession" && s.cluster?.mode !== "zookeeper")
+        issue(["steps", i, "do", "type"], "expireSession needs a ZooKeeper-mode cluster");
+    });
+    s.expectations.forEach((e, i) => {
+      for (const field of ["actor", "node", "producer"] as const) {
+        const v = (e as Record<string, unknown>)[field];
+        if (typeof v === "string" && !known.has(v))
+          issue(["expectations", i, field], `no node "${v}" in this scenario`);
+      }
+      if ("topic" in e && typeof e.topic === "string" && !topics.has(e.topic))
+        issue(["expectations", i, "topic"], `no topic "${e.topic}" in this scenario`);
+    });
   });
 
-function nodeRefs(input: KernelInput): [(string | number)[], string][] {
+function checkSettings(
+  names: Parameters<typeof mapConfig>[0],
+  written: Record<string, unknown> | undefined,
+  path: (string | number)[],
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  const problems: ConfigProblem[] = [];
+  mapConfig(names, written, problems);
+  for (const p of problems) issue([...path, p.key], p.message);
+}
+
+type Ref = [(string | number)[], string];
+
+function nodeRefs(input: SimulationInput): Ref[] {
   switch (input.type) {
     case "crash":
     case "restart":
     case "pause":
     case "isolate":
+    case "shutdown":
+    case "wipeDisk":
       return [[["node"], input.node]];
     case "partition":
-      return input.islands.flatMap((g, i) => g.map((id, j): [(string | number)[], string] => [["islands", i, j], id]));
+      return input.islands.flatMap((g, i) => g.map((id, j): Ref => [["islands", i, j], id]));
     case "cutLink":
-      return [
-        ...input.from.map((id, j): [(string | number)[], string] => [["from", j], id]),
-        ...input.to.map((id, j): [(string | number)[], string] => [["to", j], id]),
-      ];
+      return [...input.from.map((id, j): Ref => [["from", j], id]), ...input.to.map((id, j): Ref => [["to", j], id])];
     case "slowLink":
     case "clogLink":
       return [
@@ -215,9 +419,11 @@ function nodeRefs(input: KernelInput): [(string | number)[], string][] {
   }
 }
 
-export type KernelInput = z.infer<typeof kernelInputSchema>;
+export type SimulationInput = z.infer<typeof inputSchema>;
+export type KernelInput = SimulationInput;
 export type ScenarioStep = z.infer<typeof stepSchema>;
 export type Expectation = z.infer<typeof expectationSchema>;
+export type LoadGeneratorSpec = z.infer<typeof loadGeneratorSchema>;
 /** A validated scenario, defaults filled in. */
 export type Scenario = z.infer<typeof scenarioSchema>;
 /** What an author writes (defaults optional). */

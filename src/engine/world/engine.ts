@@ -181,6 +181,11 @@ export class Engine {
     return e.id;
   }
 
+  /** The id of the newest trace event. */
+  traceLength(): number {
+    return this.world.traceLength;
+  }
+
   traceHash(): string {
     return hashHex(this.world.hash);
   }
@@ -503,6 +508,12 @@ export class Engine {
         { from: source, type: event.type },
         entry.cause,
       );
+      // A process that died leaves a host whose kernel refuses the connection
+      // at once; a partition or a lost packet gives no such signal.
+      if (event.refusable === true && targetActor !== undefined && !targetActor.alive && !entry.lost) {
+        this.currentCause = this.traceLength();
+        this.send(target, source, { type: "ConnectionRefused", from: target, requestType: event.type, requestId: event.requestId, fetchSeq: event.fetchSeq });
+      }
       return;
     }
     this.currentCause = this.record(
