@@ -118,7 +118,12 @@ export function checkGuarantees(
       // Kafka); what must never move back is the committed data itself: the
       // leader holds every offset below the highest HW ever exposed.
       if (!unclean && leaderLog.logEndOffset < seen) {
-        out.push({ guarantee: "HW rules", subject: key, detail: `the leader ends at ${leaderLog.logEndOffset}, below the highest HW ever exposed (${seen}): committed records are gone`, atMs });
+        out.push({
+          guarantee: "HW rules",
+          subject: key,
+          detail: `the leader ends at ${leaderLog.logEndOffset}, below the highest HW ever exposed (${seen}): committed records are gone`,
+          atMs,
+        });
       }
       if (hw > seen) memory.maxHighWatermark[key] = hw;
       // Strong ISR: every live ISR member holds the leader's records below the HW.

@@ -9,7 +9,8 @@ import { CLASSROOM_TIMINGS } from "./profile.ts";
 
 type Mode = "kraft" | "zookeeper";
 const MODES: Mode[] = ["kraft", "zookeeper"];
-const detectionMs = (mode: Mode) => (mode === "kraft" ? CLASSROOM_TIMINGS.brokerSessionTimeoutMs : CLASSROOM_TIMINGS.zookeeperSessionTimeoutMs);
+const detectionMs = (mode: Mode) =>
+  mode === "kraft" ? CLASSROOM_TIMINGS.brokerSessionTimeoutMs : CLASSROOM_TIMINGS.zookeeperSessionTimeoutMs;
 
 function build(mode: Mode, extra: Record<string, unknown>, seed = 42): Simulation {
   return createSimulation(
@@ -26,7 +27,9 @@ function build(mode: Mode, extra: Record<string, unknown>, seed = 42): Simulatio
   );
 }
 
-const orders = (config: Record<string, unknown> = {}) => [{ name: "orders", partitions: 1, replicationFactor: 3, assignment: [[1, 2, 3]], config }];
+const orders = (config: Record<string, unknown> = {}) => [
+  { name: "orders", partitions: 1, replicationFactor: 3, assignment: [[1, 2, 3]], config },
+];
 const keys = ["alice", "bob", "carol", "dave"];
 
 function leaderAt(sim: Simulation, tMs: number): number {
@@ -192,7 +195,10 @@ describe("controller failover", () => {
   });
 
   it("ZooKeeper: expiring the controller broker's session elects another controller", () => {
-    const sim = build("zookeeper", { topics: orders(), steps: [{ atMs: 2000, do: { type: "expireSession", broker: 1 } }] });
+    const sim = build("zookeeper", {
+      topics: orders(),
+      steps: [{ atMs: 2000, do: { type: "expireSession", broker: 1 } }],
+    });
     sim.runUntil(1900);
     const before = sim.cluster()!.controller;
     expect(before.activeControllerId).toBe("b1");

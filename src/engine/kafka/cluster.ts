@@ -79,7 +79,11 @@ export interface ClusterModule {
   populate(engine: Engine, loadGenerators: LoadGeneratorConfig[]): void;
 }
 
-export function createClusterModule(spec: ClusterSpec, factory: ControlPlaneFactory, extensionFactories: readonly ClusterExtensionFactory[] = []): ClusterModule {
+export function createClusterModule(
+  spec: ClusterSpec,
+  factory: ControlPlaneFactory,
+  extensionFactories: readonly ClusterExtensionFactory[] = [],
+): ClusterModule {
   const ctx: ClusterContext = { spec, controlPlane: undefined as unknown as ControlPlane, brokerModules: [] };
   const core = createBrokerCore(ctx);
   const controlPlane = factory(core);
@@ -91,9 +95,18 @@ export function createClusterModule(spec: ClusterSpec, factory: ControlPlaneFact
     for (const t of ext.extraTopics?.(ctx) ?? []) if (!spec.topics.some((x) => x.name === t.name)) spec.topics.push(t);
   }
   const kinds: Record<string, ActorKind> = {};
-  for (const k of [createBrokerKind(ctx), createLoadGeneratorKind(ctx), ...controlPlane.kinds, ...extensions.flatMap((e) => e.kinds ?? [])]) kinds[k.kind] = k;
+  for (const k of [
+    createBrokerKind(ctx),
+    createLoadGeneratorKind(ctx),
+    ...controlPlane.kinds,
+    ...extensions.flatMap((e) => e.kinds ?? []),
+  ])
+    kinds[k.kind] = k;
   const inputs: Record<string, InputHandler> = { ...clusterInputs(ctx), ...controlPlane.inputs };
-  const describeInput: Record<string, (input: SimInput) => string> = { ...clusterInputDescriptions, ...controlPlane.describeInput };
+  const describeInput: Record<string, (input: SimInput) => string> = {
+    ...clusterInputDescriptions,
+    ...controlPlane.describeInput,
+  };
   for (const ext of extensions) {
     Object.assign(inputs, ext.inputs ?? {});
     Object.assign(describeInput, ext.describeInput ?? {});
