@@ -19,6 +19,7 @@ export type { Branch } from "./world/timeTravel.ts";
 export { murmur2, toPositive, partitionForKey } from "./clients/partitioner.ts";
 export { coordinatorPartition } from "./groups/coordinatorPartition.ts";
 export { assign } from "./groups/assign.ts";
+export { KafkaAssignorError } from "./groups/assignors/common.ts";
 export type { AssignorName, AssignInput } from "./groups/assign.ts";
 
 // The cluster: views, checker results, and the pieces tests build worlds from.

@@ -428,7 +428,10 @@ export function appendAsLeader(
   const created: KafkaRecord[] = new Array<KafkaRecord>(batch.length);
   for (let i = 0; i < batch.length; i++) {
     const r = batch[i];
-    const rec: KafkaRecord = {
+    // Every leader append is one batch: without a producer batch id, the batch is
+    // named by its first offset, so followers copy it as one batch too.
+    // One object shape for every record keeps property access monomorphic.
+    created[i] = {
       offset: firstOffset + i,
       key: r.key,
       value: r.value,
@@ -436,8 +439,8 @@ export function appendAsLeader(
       producerId: r.producerId ?? NO_PRODUCER_ID,
       sequence: r.sequence ?? NO_SEQUENCE,
       leaderEpoch,
+      batchId: r.batchId ?? firstOffset,
     };
-    created[i] = r.batchId === undefined ? rec : { ...rec, batchId: r.batchId };
   }
   return appendBatches(log, created, 0, created.length, nowMs, config, true);
 }

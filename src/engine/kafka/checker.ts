@@ -37,7 +37,8 @@ export interface LostRecord {
   topic: string;
   partition: number;
   offset: number;
-  value: string;
+  /** null: a tombstone. */
+  value: string | null;
   acks: number;
   ackedAtMs: number;
   /** What explains the loss, in plain language naming the setting; "unexplained" is a bug. */

@@ -245,7 +245,7 @@ function clusterInputs(ctx: ClusterContext): Record<string, InputHandler> {
       engine.dispatch(a.id, {
         type: "loadgen.produceOne",
         key: typeof input.key === "string" ? input.key : null,
-        value: typeof input.value === "string" ? input.value : undefined,
+        value: typeof input.value === "string" || input.value === null ? input.value : undefined,
       });
     },
     setLoad(engine, input) {

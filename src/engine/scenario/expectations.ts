@@ -68,6 +68,15 @@ export function describeExpectation(e: Expectation): string {
       return `${e.node} is ${e.state}`;
     case "invariantsHold":
       return "every guarantee held at every step";
+    case "replicaOffsets": {
+      const parts = [
+        e.highWatermarkAtMost !== undefined ? `HW ≤ ${e.highWatermarkAtMost}` : "",
+        e.highWatermarkAtLeast !== undefined ? `HW ≥ ${e.highWatermarkAtLeast}` : "",
+        e.logEndOffsetAtLeast !== undefined ? `LEO ≥ ${e.logEndOffsetAtLeast}` : "",
+        e.logStartOffsetAtLeast !== undefined ? `log start ≥ ${e.logStartOffsetAtLeast}` : "",
+      ].filter(Boolean);
+      return `${e.broker ? `broker ${e.broker}'s` : "the leader's"} log of ${e.topic}-${e.partition}: ${parts.join(", ")}`;
+    }
   }
 }
 
@@ -194,6 +203,19 @@ function checkClusterExpectation(e: Expectation, view: ExpectationView, name: st
                 .map((x) => `${x.guarantee} at ${x.atMs} ms: ${x.detail}`)
                 .join("; "),
       };
+    }
+    case "replicaOffsets": {
+      const p = c.view().partitions.find((x) => x.topic === e.topic && x.partition === e.partition);
+      if (!p) return { name, ok: false, detail: `no partition ${e.topic}-${e.partition}` };
+      const broker = e.broker ?? p.leader;
+      const r = p.replicaViews.find((x) => x.brokerId === broker);
+      if (!r) return { name, ok: false, detail: broker < 0 ? "the partition has no leader" : `broker ${broker} holds no replica` };
+      const ok =
+        (e.highWatermarkAtMost === undefined || r.highWatermark <= e.highWatermarkAtMost) &&
+        (e.highWatermarkAtLeast === undefined || r.highWatermark >= e.highWatermarkAtLeast) &&
+        (e.logEndOffsetAtLeast === undefined || r.logEndOffset >= e.logEndOffsetAtLeast) &&
+        (e.logStartOffsetAtLeast === undefined || r.logStartOffset >= e.logStartOffsetAtLeast);
+      return { name, ok, detail: `broker ${broker}: log start ${r.logStartOffset}, HW ${r.highWatermark}, LEO ${r.logEndOffset}` };
     }
     default:
       return { name, ok: false, detail: "unknown expectation" };

@@ -162,7 +162,8 @@ export const inputSchema = z.discriminatedUnion("type", [
       type: z.literal("produce"),
       producer: nodeId,
       key: z.string().max(200).optional(),
-      value: z.string().max(1000).optional(),
+      /** null writes a tombstone (deletes the key on a compacted topic). */
+      value: z.string().max(1000).nullable().optional(),
     })
     .strict(),
   z
@@ -277,6 +278,19 @@ export const expectationSchema = z.discriminatedUnion("type", [
     .strict(),
   z.object({ type: z.literal("brokerState"), name, node: nodeId, state: z.string().min(1).max(60) }).strict(),
   z.object({ type: z.literal("invariantsHold"), name }).strict(),
+  z
+    .object({
+      type: z.literal("replicaOffsets"),
+      name,
+      ...tp,
+      /** Whose log: a broker id; default the partition's leader. */
+      broker: z.number().int().min(1).optional(),
+      highWatermarkAtMost: z.number().int().min(0).optional(),
+      highWatermarkAtLeast: z.number().int().min(0).optional(),
+      logEndOffsetAtLeast: z.number().int().min(0).optional(),
+      logStartOffsetAtLeast: z.number().int().min(0).optional(),
+    })
+    .strict(),
 ]);
 
 export const scenarioSchema = z

@@ -833,8 +833,8 @@ function onCheckQuorum(engine: Engine, a: ActorRecord, ev: { epoch: number }): v
   const r = raftStateOf(a);
   if (!L || L.epoch !== ev.epoch || r.state !== "Leader") return;
   const t = cfgOf(a).timings;
-  const window = checkQuorumWindowMs(t);
-  const heard = L.progress.filter((p) => engine.nowMs - p.lastFetchMs <= window).length + 1;
+  const windowMs = checkQuorumWindowMs(t);
+  const heard = L.progress.filter((p) => engine.nowMs - p.lastFetchMs <= windowMs).length + 1;
   const voters = cfgOf(a).voters.length;
   if (heard >= majorityOf(voters)) {
     // LeaderState keeps sending BeginQuorumEpoch to voters that have not acknowledged this epoch.
@@ -848,7 +848,7 @@ function onCheckQuorum(engine: Engine, a: ActorRecord, ev: { epoch: number }): v
   }
   dispatchRaft(engine, a, {
     type: "raft.resign",
-    why: `only ${heard} of the ${voters} voters (itself included) fetched within ${window} ms (1.5 × controller.quorum.fetch.timeout.ms), so it may be cut off from the majority`,
+    why: `only ${heard} of the ${voters} voters (itself included) fetched within ${windowMs} ms (1.5 × controller.quorum.fetch.timeout.ms), so it may be cut off from the majority`,
   });
 }
 
