@@ -117,7 +117,25 @@ export function logConfigOf(config: TopicConfig): LogConfig {
   };
 }
 
+// Per-topic configs and the metadata view are derived from immutable values
+// (a topic state, an image): computed once per value, not on every request.
+const partitionConfigCache = new WeakMap<object, PartitionConfig>();
+const metadataViewCache = new WeakMap<object, MetadataView>();
+
 function partitionConfig(ctx: ClusterContext, d: BrokerData, topic: string): PartitionConfig {
+  const t = d.image.topics[topic];
+  if (t) {
+    let cached = partitionConfigCache.get(t);
+    if (!cached) {
+      cached = computePartitionConfig(ctx, d, topic);
+      partitionConfigCache.set(t, cached);
+    }
+    return cached;
+  }
+  return computePartitionConfig(ctx, d, topic);
+}
+
+function computePartitionConfig(ctx: ClusterContext, d: BrokerData, topic: string): PartitionConfig {
   const t = d.image.topics[topic];
   const config = t ? t.config : null;
   return {
@@ -144,6 +162,16 @@ function defaultTopicConfig(ctx: ClusterContext): TopicConfig {
 }
 
 export function metadataView(ctx: ClusterContext, d: BrokerData): MetadataView {
+  const brokersById = d.image.brokers;
+  let cached = metadataViewCache.get(brokersById);
+  if (!cached) {
+    cached = computeMetadataView(ctx, d);
+    metadataViewCache.set(brokersById, cached);
+  }
+  return cached;
+}
+
+function computeMetadataView(ctx: ClusterContext, d: BrokerData): MetadataView {
   const brokers = Object.values(d.image.brokers)
     .map((b) => ({
       brokerId: b.id,

@@ -48,7 +48,7 @@ export interface AckedRecord {
   partition: number;
   offset: number;
   key: string | null;
-  value: string;
+  value: string | null;
   acks: number;
   ackedAtMs: number;
   leaderEpoch: number;
@@ -58,7 +58,8 @@ export interface AckedRecord {
 
 interface PendingRecord {
   key: string | null;
-  value: string;
+  /** null: a tombstone. */
+  value: string | null;
   createdAtMs: number;
   attempts: number;
 }
@@ -87,7 +88,7 @@ export interface LoadGeneratorData extends Record<string, unknown> {
   busy: Record<string, true>;
   acked: AckedRecord[];
   sent: number;
-  failed: { value: string; error: string; atMs: number }[];
+  failed: { value: string | null; error: string; atMs: number }[];
   errors: Record<string, number>;
   ratePerSec: number;
   acks: number;
@@ -152,7 +153,7 @@ function handle(ctx: ClusterContext, engine: Engine, actor: ActorRecord, event: 
       engine.schedule(actor.id, cfgOf(actor).tickMs, { type: "loadgen.tick" }, "tick");
       return;
     case "loadgen.produceOne":
-      enqueue(engine, actor, (event.key as string | null) ?? null, event.value as string | undefined);
+      enqueue(engine, actor, (event.key as string | null) ?? null, event.value as string | null | undefined);
       sendReady(ctx, engine, actor);
       return;
     case "MetadataResponse":
@@ -227,22 +228,35 @@ function tick(ctx: ClusterContext, engine: Engine, actor: ActorRecord): void {
   if (n > 0) sendReady(ctx, engine, actor);
 }
 
-function enqueue(engine: Engine, actor: ActorRecord, key: string | null, value?: string): void {
+function enqueue(engine: Engine, actor: ActorRecord, key: string | null, value?: string | null): void {
   const d = dataOf(actor);
   if (d.numPartitions === 0) {
     // No metadata yet: count it as failed to send rather than buffering without bound.
     d.failed.push({ value: value ?? `${actor.id}-${d.nextSequence++}`, error: "no metadata yet", atMs: engine.nowMs });
     return;
   }
-  const partition = key !== null ? partitionForKey(key, d.numPartitions) : d.roundRobin++ % d.numPartitions;
+  const partition = key !== null ? cachedPartition(key, d.numPartitions) : d.roundRobin++ % d.numPartitions;
   const record: PendingRecord = {
     key,
-    value: value ?? `${actor.id}-${d.nextSequence}`,
+    value: value === undefined ? `${actor.id}-${d.nextSequence}` : value,
     createdAtMs: engine.nowMs,
     attempts: 0,
   };
   d.nextSequence++;
   (d.queued[String(partition)] ??= []).push(record);
+}
+
+// murmur2 over the UTF-8 key is pure: remember it per (key, partition count).
+const partitionCache = new Map<string, number>();
+function cachedPartition(key: string, numPartitions: number): number {
+  const k = `${numPartitions}|${key}`;
+  let p = partitionCache.get(k);
+  if (p === undefined) {
+    p = partitionForKey(key, numPartitions);
+    if (partitionCache.size > 100_000) partitionCache.clear();
+    partitionCache.set(k, p);
+  }
+  return p;
 }
 
 /** delivery.timeout.ms: a record not acknowledged in time fails. */
