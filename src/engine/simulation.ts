@@ -24,6 +24,13 @@ import { clusterView, type ClusterView } from "./kafka/views.ts";
 import { parseScenario } from "./scenario/load.ts";
 import type { Scenario } from "./scenario/schema.ts";
 import { toyNodeKind } from "./toy/toyKind.ts";
+import {
+  DIRECTOR_ID,
+  DIRECTOR_KIND,
+  createDirectorKind,
+  startDirector,
+  type DirectorData,
+} from "./scenario/director.ts";
 import { Engine, type EngineRegistry } from "./world/engine.ts";
 import { kernelInputDescriptions, kernelInputs } from "./world/kernelInputs.ts";
 import { TimeTravel, type Branch } from "./world/timeTravel.ts";
@@ -96,19 +103,18 @@ export class Simulation {
     const spec = resolveClusterSpec(scenario);
     const factories = { ...CONTROL_PLANES, ...options.controlPlanes };
     this.clusterModule = spec ? createClusterModule(spec, factories[spec.mode]) : null;
-    const registry = this.clusterModule ? extendRegistry(defaultRegistry(), this.clusterModule) : defaultRegistry();
+    const base = this.clusterModule ? extendRegistry(defaultRegistry(), this.clusterModule) : defaultRegistry();
+    const module = this.clusterModule;
+    const registry = {
+      ...base,
+      kinds: { ...base.kinds, [DIRECTOR_KIND]: createDirectorKind(() => module?.ctx ?? null) },
+    };
     this.engine = new Engine(registry, { seed: this.seed, network: scenario.network });
     this.checkEveryStep = options.checkEveryStep ?? scenario.expectations.some((e) => e.type === "invariantsHold");
     this.populate();
     const scripted: InputEntry[] = scenario.steps.flatMap((s) =>
-      "do" in s
-        ? [
-            {
-              atMs: s.atMs,
-              input: s.do as SimInput,
-              source: "scenario" as const,
-            },
-          ]
+      "atMs" in s && "do" in s && s.do !== undefined
+        ? [{ atMs: s.atMs, input: s.do as SimInput, source: "scenario" as const }]
         : [],
     );
     this.travel = new TimeTravel(this.engine, [...scripted, ...(options.inputs ?? [])], {
@@ -121,6 +127,8 @@ export class Simulation {
       const spec = this.clusterModule.ctx.spec;
       this.clusterModule.populate(this.engine, resolveLoadGenerators(this.scenario, spec));
     }
+    const conditional = this.scenario.steps.flatMap((step, index) => ("when" in step ? [{ index, step }] : []));
+    if (conditional.length > 0) startDirector(this.engine, conditional);
     const toy = this.scenario.toy;
     if (toy) {
       for (const id of toy.nodes) {
@@ -245,17 +253,19 @@ export class Simulation {
 
   actors(): ActorView[] {
     const w = this.engine.world;
-    return w.actorOrder.map((id) => {
-      const a = w.actors[id];
-      return {
-        id,
-        kind: a.kind,
-        alive: a.alive,
-        incarnation: a.incarnation,
-        state: a.alive ? stateLabel(a.snapshot?.value) : "down",
-        context: (a.snapshot?.context ?? {}) as Record<string, unknown>,
-      };
-    });
+    return w.actorOrder
+      .filter((id) => w.actors[id].kind !== DIRECTOR_KIND)
+      .map((id) => {
+        const a = w.actors[id];
+        return {
+          id,
+          kind: a.kind,
+          alive: a.alive,
+          incarnation: a.incarnation,
+          state: a.alive ? stateLabel(a.snapshot?.value) : "down",
+          context: (a.snapshot?.context ?? {}) as Record<string, unknown>,
+        };
+      });
   }
 
   actorState(id: string): string | undefined {
@@ -286,22 +296,31 @@ export class Simulation {
     return currentIslands(this.engine.world.net, this.engine.world.actorOrder);
   }
 
+  /** The narration beats: timed ones, and conditional ones once their condition has held (at that time). */
   narration(): Narration[] {
-    return this.scenario.steps.flatMap((s): Narration[] => {
-      if ("say" in s) return [{ atMs: s.atMs, kind: "say", text: s.say }];
-      if ("pause" in s)
-        return [
-          {
-            atMs: s.atMs,
-            kind: "pause",
-            text: s.pause,
-            choices: s.choices,
-            answer: s.answer,
-            reveal: s.reveal,
-          },
-        ];
-      return [];
+    const director = this.engine.world.actors[DIRECTOR_ID];
+    const fired = director ? (director.data as DirectorData).fired : {};
+    const beats: Narration[] = [];
+    this.scenario.steps.forEach((s, index) => {
+      const atMs = "atMs" in s ? s.atMs : fired[String(index)];
+      if (atMs === undefined) return;
+      const step = s as { say?: string; pause?: string; choices?: string[]; answer?: number; reveal?: string };
+      if (step.say !== undefined) beats.push({ atMs, kind: "say", text: step.say });
+      else if (step.pause !== undefined)
+        beats.push({
+          atMs,
+          kind: "pause",
+          text: step.pause,
+          choices: step.choices,
+          answer: step.answer,
+          reveal: step.reveal,
+        });
     });
+    // Stable by time: conditional beats slot in where they happened.
+    return beats
+      .map((b, i) => ({ b, i }))
+      .sort((x, y) => x.b.atMs - y.b.atMs || x.i - y.i)
+      .map((x) => x.b);
   }
 
   /** The cluster as the views need it, or null for a toy scenario. */

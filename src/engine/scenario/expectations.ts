@@ -209,13 +209,22 @@ function checkClusterExpectation(e: Expectation, view: ExpectationView, name: st
       if (!p) return { name, ok: false, detail: `no partition ${e.topic}-${e.partition}` };
       const broker = e.broker ?? p.leader;
       const r = p.replicaViews.find((x) => x.brokerId === broker);
-      if (!r) return { name, ok: false, detail: broker < 0 ? "the partition has no leader" : `broker ${broker} holds no replica` };
+      if (!r)
+        return {
+          name,
+          ok: false,
+          detail: broker < 0 ? "the partition has no leader" : `broker ${broker} holds no replica`,
+        };
       const ok =
         (e.highWatermarkAtMost === undefined || r.highWatermark <= e.highWatermarkAtMost) &&
         (e.highWatermarkAtLeast === undefined || r.highWatermark >= e.highWatermarkAtLeast) &&
         (e.logEndOffsetAtLeast === undefined || r.logEndOffset >= e.logEndOffsetAtLeast) &&
         (e.logStartOffsetAtLeast === undefined || r.logStartOffset >= e.logStartOffsetAtLeast);
-      return { name, ok, detail: `broker ${broker}: log start ${r.logStartOffset}, HW ${r.highWatermark}, LEO ${r.logEndOffset}` };
+      return {
+        name,
+        ok,
+        detail: `broker ${broker}: log start ${r.logStartOffset}, HW ${r.highWatermark}, LEO ${r.logEndOffset}`,
+      };
     }
     default:
       return { name, ok: false, detail: "unknown expectation" };

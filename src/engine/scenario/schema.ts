@@ -181,7 +181,64 @@ export const inputSchema = z.discriminatedUnion("type", [
 /** Kept for older imports: the kernel inputs are part of inputSchema. */
 export const kernelInputSchema = inputSchema;
 
+/** Conditions a step can wait for (the Secret Lives of Data's `.at(predicate)`): the step fires the first time one holds. */
+export const conditionSchema = z.discriminatedUnion("type", [
+  z
+    .object({ type: z.literal("leaderChanged"), topic: topicName, partition: z.number().int().min(0).default(0) })
+    .strict(),
+  z
+    .object({
+      type: z.literal("leaderIs"),
+      topic: topicName,
+      partition: z.number().int().min(0).default(0),
+      broker: z.number().int().min(-1),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("isrSize"),
+      topic: topicName,
+      partition: z.number().int().min(0).default(0),
+      equals: z.number().int().min(0).optional(),
+      atMost: z.number().int().min(0).optional(),
+      atLeast: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal("offline"), topic: topicName, partition: z.number().int().min(0).default(0) }).strict(),
+  z.object({ type: z.literal("acknowledged"), producer: nodeId, atLeast: z.number().int().min(1) }).strict(),
+  z.object({ type: z.literal("producerErrorSeen"), producer: nodeId, error: z.string().min(1).max(100) }).strict(),
+  z.object({ type: z.literal("brokerState"), node: nodeId, state: z.string().min(1).max(60) }).strict(),
+  z.object({ type: z.literal("controllerChanged") }).strict(),
+  z.object({ type: z.literal("lostAcknowledgedRecords"), atLeast: z.number().int().min(1).default(1) }).strict(),
+]);
+
+const whenStepSchema = z
+  .object({
+    when: conditionSchema,
+    /** Do not check before this virtual time. */
+    fromMs: timeMs.optional(),
+    do: inputSchema.optional(),
+    say: z.string().min(1).max(2000).optional(),
+    pause: z.string().min(1).max(2000).optional(),
+    choices: z.array(z.string().min(1).max(200)).min(2).max(6).optional(),
+    answer: z.number().int().min(0).optional(),
+    reveal: z.string().min(1).max(2000).optional(),
+  })
+  .strict()
+  .refine((w) => [w.do, w.say, w.pause].filter((x) => x !== undefined).length === 1, {
+    message: "a conditional step has exactly one of do, say or pause",
+  })
+  .refine(
+    (w) =>
+      (w.choices === undefined) === (w.answer === undefined) &&
+      (w.answer === undefined || (w.choices !== undefined && w.answer < w.choices.length)),
+    {
+      message: "a question needs both choices and an answer that indexes them",
+    },
+  );
+
 export const stepSchema = z.union([
+  whenStepSchema,
   z.object({ atMs: timeMs, do: inputSchema }).strict(),
   z.object({ atMs: timeMs, say: z.string().min(1).max(2000) }).strict(),
   z
@@ -368,7 +425,17 @@ export const scenarioSchema = z
       if (!topics.has(g.topic)) issue(["loadGenerators", i, "topic"], `no topic "${g.topic}" in this scenario`);
     });
     s.steps.forEach((step, i) => {
-      if (!("do" in step)) return;
+      if ("when" in step) {
+        const c = step.when;
+        if ("topic" in c && !topics.has(c.topic))
+          issue(["steps", i, "when", "topic"], `no topic "${c.topic}" in this scenario`);
+        if ("producer" in c && !producers.has(c.producer))
+          issue(["steps", i, "when", "producer"], `no load generator "${c.producer}" in this scenario`);
+        if ("node" in c && !known.has(c.node))
+          issue(["steps", i, "when", "node"], `no node "${c.node}" in this scenario`);
+        if (!s.cluster) issue(["steps", i, "when"], "conditions are about a cluster; this scenario has none");
+      }
+      if (!("do" in step) || step.do === undefined) return;
       for (const [field, id] of nodeRefs(step.do)) {
         if (!known.has(id)) issue(["steps", i, "do", ...field], `no node "${id}" in this scenario`);
       }
@@ -436,6 +503,8 @@ function nodeRefs(input: SimulationInput): Ref[] {
 export type SimulationInput = z.infer<typeof inputSchema>;
 export type KernelInput = SimulationInput;
 export type ScenarioStep = z.infer<typeof stepSchema>;
+export type Condition = z.infer<typeof conditionSchema>;
+export type WhenStep = z.infer<typeof whenStepSchema>;
 export type Expectation = z.infer<typeof expectationSchema>;
 export type LoadGeneratorSpec = z.infer<typeof loadGeneratorSchema>;
 /** A validated scenario, defaults filled in. */

@@ -512,7 +512,13 @@ export class Engine {
       // at once; a partition or a lost packet gives no such signal.
       if (event.refusable === true && targetActor !== undefined && !targetActor.alive && !entry.lost) {
         this.currentCause = this.traceLength();
-        this.send(target, source, { type: "ConnectionRefused", from: target, requestType: event.type, requestId: event.requestId, fetchSeq: event.fetchSeq });
+        this.send(target, source, {
+          type: "ConnectionRefused",
+          from: target,
+          requestType: event.type,
+          requestId: event.requestId,
+          fetchSeq: event.fetchSeq,
+        });
       }
       return;
     }
@@ -526,7 +532,18 @@ export class Engine {
     this.dispatch(target, event);
   }
 
-  private applyInput(entry: InputEntry): void {
+  /**
+   * Applies an input at once, inside the current step. Only for inputs the
+   * world itself derives (a scenario's conditional steps): they are not in
+   * the input log because replaying the world derives them again.
+   */
+  applyNow(input: SimInput, source: InputEntry["source"]): void {
+    const cause = this.currentCause;
+    this.applyInput({ atMs: this.world.nowMs, input, source }, cause);
+    this.currentCause = cause;
+  }
+
+  private applyInput(entry: InputEntry, cause = 0): void {
     const handler = this.registry.inputs[entry.input.type];
     if (!handler) throw new UnknownInputError(entry.input.type, Object.keys(this.registry.inputs).sort());
     this.currentCause = this.record(
@@ -534,7 +551,7 @@ export class Engine {
       "world",
       describeInput(entry, this.registry.describeInput?.[entry.input.type]),
       { ...entry.input, source: entry.source },
-      0,
+      cause,
     );
     handler(this, entry.input);
   }
