@@ -6,7 +6,7 @@ export type { ActorView, MessageInFlight, Narration, SimulationOptions } from ".
 export { parseScenario } from "./scenario/load.ts";
 export { ScenarioError } from "./scenario/errors.ts";
 export type { ScenarioProblem } from "./scenario/errors.ts";
-export { scenarioSchema, SCENARIO_FORMAT_VERSION } from "./scenario/schema.ts";
+export { scenarioSchema, inputSchema, SCENARIO_FORMAT_VERSION } from "./scenario/schema.ts";
 export type { Scenario, ScenarioInput, Expectation, KernelInput } from "./scenario/schema.ts";
 export type { ExpectationVerdict } from "./scenario/expectations.ts";
 export { Prng } from "./core/prng.ts";
