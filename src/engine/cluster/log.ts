@@ -52,6 +52,12 @@ export interface KafkaRecord {
   readonly batchId?: number;
   /** Set by the cleaner on a tombstone it recopied: it may be dropped from then + delete.retention.ms. */
   readonly deleteHorizonMs?: number;
+  /** The producer epoch of the batch (KIP-98), -1 without idempotence. */
+  readonly producerEpoch?: number;
+  /** Written inside a transaction. */
+  readonly isTransactional?: boolean;
+  /** A transaction marker (control record): never returned to applications. */
+  readonly control?: "COMMIT" | "ABORT";
 }
 
 /** What a producer hands the leader: a record before the leader gives it an offset and an epoch. */
@@ -62,6 +68,9 @@ export interface RecordInput {
   readonly producerId?: number;
   readonly sequence?: number;
   readonly batchId?: number;
+  readonly producerEpoch?: number;
+  readonly isTransactional?: boolean;
+  readonly control?: "COMMIT" | "ABORT";
 }
 
 /** Per-record overhead of the size model (offset delta, timestamp delta, lengths, attributes). */
@@ -440,6 +449,9 @@ export function appendAsLeader(
       sequence: r.sequence ?? NO_SEQUENCE,
       leaderEpoch,
       batchId: r.batchId ?? firstOffset,
+      producerEpoch: r.producerEpoch ?? -1,
+      isTransactional: r.isTransactional === true,
+      control: r.control,
     };
   }
   return appendBatches(log, created, 0, created.length, nowMs, config, true);

@@ -5,6 +5,7 @@
 import type { PartitionLog } from "../../cluster/log.ts";
 import type { LeaderPartition } from "../../cluster/partition.ts";
 import { EMPTY_IMAGE, type MetadataImage } from "../metadata.ts";
+import type { PartitionProducerState } from "../producer/producerState.ts";
 
 export interface Disk {
   /** One log per replica this broker hosts, keyed `${topic}-${partition}`. Values are immutable. */
@@ -98,6 +99,12 @@ export interface BrokerData extends Record<string, unknown> {
   fetchParked: Record<string, ParkedFetch>;
   fetchers: Record<string, FetcherState>;
   stats: BrokerStats;
+  /**
+   * Idempotence and transactions, per partition this broker leads
+   * (ProducerStateManager): immutable values, rebuilt from the log when the
+   * broker becomes leader.
+   */
+  producerStates: Record<string, PartitionProducerState>;
   /** Broker modules' state (group coordinator…), by module name; process memory. */
   modules: Record<string, unknown>;
   /** Consumer fetches long-polling for the HW to move. */
@@ -118,6 +125,7 @@ export function freshBrokerData(brokerId: number, disk: Disk): BrokerData {
     produceParked: [],
     fetchParked: {},
     fetchers: {},
+    producerStates: {},
     modules: {},
     consumerFetchParked: [],
     stats: { produceRequests: 0, recordsAppended: 0, fetchRequests: 0, produceErrors: {} },
@@ -137,6 +145,7 @@ export function cloneBrokerData(d: BrokerData): BrokerData {
     produceParked: structuredClone(d.produceParked),
     fetchParked: structuredClone(d.fetchParked),
     fetchers: structuredClone(d.fetchers),
+    producerStates: { ...d.producerStates },
     modules: structuredClone(d.modules),
     consumerFetchParked: structuredClone(d.consumerFetchParked),
     stats: structuredClone(d.stats),

@@ -155,7 +155,8 @@ function routeBrokerEvent(ctx: ClusterContext, engine: Engine, actor: ActorRecor
       handleReplicaFetchResponse(ctx, engine, actor, event as unknown as ReplicaFetchResponse);
       return true;
     case "ConnectionRefused":
-      if (event.requestType === "Fetch") onFetchConnectionRefused(ctx, engine, actor, brokerIdOf(String(event.from)) ?? -1, Number(event.fetchSeq));
+      if (event.requestType === "Fetch")
+        onFetchConnectionRefused(ctx, engine, actor, brokerIdOf(String(event.from)) ?? -1, Number(event.fetchSeq));
       return true;
     case "ConsumerFetch":
       if (!isServing(actor)) return true;

@@ -8,6 +8,12 @@ import type { Engine } from "../../world/engine.ts";
 import type { ActorRecord, SimEvent } from "../../world/types.ts";
 import { tpKey } from "../metadata.ts";
 import type { ParkedConsumerFetch } from "./brokerData.ts";
+import {
+  EMPTY_PRODUCER_STATE,
+  abortedTransactionsInRange,
+  lastStableOffset,
+  type AbortedTxn,
+} from "../producer/producerState.ts";
 import { dataOf } from "./replicaManager.ts";
 
 export interface ConsumerFetchPartition {
@@ -38,6 +44,8 @@ export interface ConsumerFetchPartitionResponse {
   highWatermark: number;
   logStartOffset: number;
   leaderEpoch: number;
+  /** read_committed: the aborted transactions in the returned range, for the client to drop. */
+  abortedTransactions: AbortedTxn[];
 }
 
 export interface ConsumerFetchResponse extends SimEvent {
@@ -47,23 +55,60 @@ export interface ConsumerFetchResponse extends SimEvent {
   partitions: ConsumerFetchPartitionResponse[];
 }
 
-function readPartition(actor: ActorRecord, req: ConsumerFetchRequest, p: ConsumerFetchPartition): ConsumerFetchPartitionResponse {
+function readPartition(
+  actor: ActorRecord,
+  req: ConsumerFetchRequest,
+  p: ConsumerFetchPartition,
+): ConsumerFetchPartitionResponse {
   const d = dataOf(actor);
   const key = tpKey(p.topic, p.partition);
   const rs = d.replicas[key];
   const log = d.disk.logs[key];
-  const base = { topic: p.topic, partition: p.partition, records: EMPTY_SLICE, highWatermark: -1, logStartOffset: -1, leaderEpoch: rs?.leaderEpoch ?? -1 };
-  if (!rs || !log) return { ...base, error: d.image.topics[p.topic] ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION" };
-  if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < rs.leaderEpoch) return { ...base, error: "FENCED_LEADER_EPOCH" };
+  const base = {
+    topic: p.topic,
+    partition: p.partition,
+    records: EMPTY_SLICE,
+    highWatermark: -1,
+    logStartOffset: -1,
+    leaderEpoch: rs?.leaderEpoch ?? -1,
+    abortedTransactions: [] as AbortedTxn[],
+  };
+  if (!rs || !log)
+    return { ...base, error: d.image.topics[p.topic] ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION" };
+  if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < rs.leaderEpoch)
+    return { ...base, error: "FENCED_LEADER_EPOCH" };
   if (p.currentLeaderEpoch > rs.leaderEpoch) return { ...base, error: "UNKNOWN_LEADER_EPOCH" };
   if (rs.role !== "leader") return { ...base, error: "NOT_LEADER_OR_FOLLOWER" };
-  const upperBound = fetchUpperBound(log, req.isolationLevel === "read_committed" ? "TXN_COMMITTED" : "HIGH_WATERMARK");
+  // read_committed reads up to the last stable offset: the first offset of the oldest open transaction.
+  const committed = req.isolationLevel === "read_committed";
+  const producerState = d.producerStates[key] ?? EMPTY_PRODUCER_STATE;
+  const upperBound = committed
+    ? fetchUpperBound(log, "TXN_COMMITTED", lastStableOffset(producerState, log.highWatermark))
+    : fetchUpperBound(log, "HIGH_WATERMARK");
   const r = read(log, p.fetchOffset, { upperBound, maxRecords: req.maxRecords });
-  return { ...base, error: r.error, records: r.error === "NONE" ? r.records : EMPTY_SLICE, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
+  return {
+    ...base,
+    error: r.error,
+    records: r.error === "NONE" ? r.records : EMPTY_SLICE,
+    highWatermark: log.highWatermark,
+    logStartOffset: log.logStartOffset,
+    abortedTransactions:
+      committed && r.error === "NONE" ? abortedTransactionsInRange(producerState, p.fetchOffset, upperBound) : [],
+  };
 }
 
-function respond(engine: Engine, actor: ActorRecord, req: ConsumerFetchRequest, partitions: ConsumerFetchPartitionResponse[]): void {
-  const response: ConsumerFetchResponse = { type: "ConsumerFetchResponse", requestId: req.requestId, broker: dataOf(actor).brokerId, partitions };
+function respond(
+  engine: Engine,
+  actor: ActorRecord,
+  req: ConsumerFetchRequest,
+  partitions: ConsumerFetchPartitionResponse[],
+): void {
+  const response: ConsumerFetchResponse = {
+    type: "ConsumerFetchResponse",
+    requestId: req.requestId,
+    broker: dataOf(actor).brokerId,
+    partitions,
+  };
   engine.send(actor.id, req.from, response);
 }
 
@@ -76,8 +121,18 @@ export function handleConsumerFetch(engine: Engine, actor: ActorRecord, req: Con
     return;
   }
   // Long-poll: nothing readable yet; wait for the HW to move or fetch.max.wait.ms to pass.
-  d.consumerFetchParked.push({ client: req.from, requestId: req.requestId, expiresAtMs: engine.nowMs + req.maxWaitMs, request: req });
-  engine.schedule(actor.id, req.maxWaitMs, { type: "broker.consumerFetchExpired", client: req.from, requestId: req.requestId }, `consumerFetch:${req.from}:${req.requestId}`);
+  d.consumerFetchParked.push({
+    client: req.from,
+    requestId: req.requestId,
+    expiresAtMs: engine.nowMs + req.maxWaitMs,
+    request: req,
+  });
+  engine.schedule(
+    actor.id,
+    req.maxWaitMs,
+    { type: "broker.consumerFetchExpired", client: req.from, requestId: req.requestId },
+    `consumerFetch:${req.from}:${req.requestId}`,
+  );
 }
 
 /** Completes parked consumer fetches that can now read something from `key` (its HW moved). */
@@ -106,7 +161,12 @@ export function onConsumerFetchExpired(engine: Engine, actor: ActorRecord, clien
   if (i < 0) return;
   const [parked] = d.consumerFetchParked.splice(i, 1);
   const req = parked.request as ConsumerFetchRequest;
-  respond(engine, actor, req, req.partitions.map((p) => readPartition(actor, req, p)));
+  respond(
+    engine,
+    actor,
+    req,
+    req.partitions.map((p) => readPartition(actor, req, p)),
+  );
 }
 
 export interface ListOffsetsRequest extends SimEvent {
@@ -134,19 +194,35 @@ export function handleListOffsets(engine: Engine, actor: ActorRecord, req: ListO
     const key = tpKey(p.topic, p.partition);
     const rs = d.replicas[key];
     const log = d.disk.logs[key];
-    if (!rs || !log || rs.role !== "leader") return { topic: p.topic, partition: p.partition, error: "NOT_LEADER_OR_FOLLOWER", offset: -1, timestamp: -1 };
+    if (!rs || !log || rs.role !== "leader")
+      return { topic: p.topic, partition: p.partition, error: "NOT_LEADER_OR_FOLLOWER", offset: -1, timestamp: -1 };
     // "Latest" is the HW (or the LSO), never the LEO: a consumer cannot read past it.
-    const latest = fetchUpperBound(log, req.isolationLevel === "read_committed" ? "TXN_COMMITTED" : "HIGH_WATERMARK");
-    if (p.timestamp === EARLIEST_TIMESTAMP) return { topic: p.topic, partition: p.partition, error: "NONE", offset: log.logStartOffset, timestamp: -1 };
-    if (p.timestamp === LATEST_TIMESTAMP) return { topic: p.topic, partition: p.partition, error: "NONE", offset: latest, timestamp: -1 };
+    const latest =
+      req.isolationLevel === "read_committed"
+        ? fetchUpperBound(
+            log,
+            "TXN_COMMITTED",
+            lastStableOffset(d.producerStates[key] ?? EMPTY_PRODUCER_STATE, log.highWatermark),
+          )
+        : fetchUpperBound(log, "HIGH_WATERMARK");
+    if (p.timestamp === EARLIEST_TIMESTAMP)
+      return { topic: p.topic, partition: p.partition, error: "NONE", offset: log.logStartOffset, timestamp: -1 };
+    if (p.timestamp === LATEST_TIMESTAMP)
+      return { topic: p.topic, partition: p.partition, error: "NONE", offset: latest, timestamp: -1 };
     const slice = logRecords(log);
     for (let i = slice.from; i < slice.to; i++) {
       const r = slice.records[i];
       if (r.offset >= latest) break;
-      if (r.timestamp >= p.timestamp) return { topic: p.topic, partition: p.partition, error: "NONE", offset: r.offset, timestamp: r.timestamp };
+      if (r.timestamp >= p.timestamp)
+        return { topic: p.topic, partition: p.partition, error: "NONE", offset: r.offset, timestamp: r.timestamp };
     }
     return { topic: p.topic, partition: p.partition, error: "NONE", offset: -1, timestamp: -1 };
   });
-  const response: ListOffsetsResponse = { type: "ListOffsetsResponse", requestId: req.requestId, broker: d.brokerId, partitions };
+  const response: ListOffsetsResponse = {
+    type: "ListOffsetsResponse",
+    requestId: req.requestId,
+    broker: d.brokerId,
+    partitions,
+  };
   engine.send(actor.id, req.from, response);
 }

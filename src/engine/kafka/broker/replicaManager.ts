@@ -9,7 +9,9 @@ import {
   deleteOldSegments,
   cleanLog,
   fetchUpperBound,
+  logRecords,
   read,
+  sliceToArray,
   updateHighWatermark,
 } from "../../cluster/log.ts";
 import type { LogConfig, PartitionLog, RecordInput, RecordSlice } from "../../cluster/log.ts";
@@ -35,6 +37,14 @@ import type { ClusterContext } from "../context.ts";
 import { brokerActorId } from "../ids.ts";
 import { applyChanges, tpKey, type MetadataChange, type PartitionState, type TopicConfig } from "../metadata.ts";
 import type { BrokerData, FetchPartitionRequest, ParkedFetch, ParkedProduce } from "./brokerData.ts";
+import {
+  EMPTY_PRODUCER_STATE,
+  checkBatch,
+  incomingBatchOf,
+  onHighWatermark as producerStateOnHighWatermark,
+  rebuildProducerState,
+  recordAppend,
+} from "../producer/producerState.ts";
 import { wakeConsumerFetches } from "./consumerFetch.ts";
 
 // ----------------------------------------------------------------- messages
@@ -306,6 +316,10 @@ function applyPartitionState(
         view,
       );
       setLog(d, key, step.log);
+      if (!prev || prev.role !== "leader" || newEpoch) {
+        // A new leader rebuilds its producer state from its log (ProducerStateManager#loadProducerState).
+        d.producerStates[key] = rebuildProducerState(sliceToArray(logRecords(step.log)), step.log.highWatermark);
+      }
       d.replicas[key] = {
         topic: st.topic,
         partition: st.partition,
@@ -335,6 +349,8 @@ function applyPartitionState(
   }
 
   const role = st.leader < 0 ? "offline" : "follower";
+  // Only a leader keeps producer state; a follower rebuilds it if it ever leads.
+  delete d.producerStates[key];
   if (prev && prev.role === "leader") failParkedProduce(engine, d, key, "NOT_LEADER_OR_FOLLOWER");
   if (!prev || prev.role !== role || newEpoch || prev.leader !== st.leader) {
     d.replicas[key] = {
@@ -386,6 +402,71 @@ export function handleProduce(
       continue;
     }
     const config = partitionConfig(ctx, d, p.topic);
+    // Idempotence (KIP-98): a batch already written is answered with its
+    // original offsets and not appended again; a gap or an old epoch is refused.
+    const batch = incomingBatchOf(p.records);
+    const producerState = d.producerStates[key] ?? EMPTY_PRODUCER_STATE;
+    if (batch !== null) {
+      const verdict = checkBatch(producerState, batch);
+      if (verdict.kind === "error") {
+        d.stats.produceErrors[verdict.error] = (d.stats.produceErrors[verdict.error] ?? 0) + 1;
+        engine.record(
+          "note",
+          actor.id,
+          `${key}: produce from ${from} rejected with ${verdict.error}: ${verdict.reason}`,
+          { error: verdict.error, topic: p.topic, partition: p.partition },
+        );
+        results.push({
+          topic: p.topic,
+          partition: p.partition,
+          error: verdict.error,
+          baseOffset: -1,
+          leaderEpoch: rs.leaderEpoch,
+        });
+        continue;
+      }
+      if (verdict.kind === "duplicate") {
+        engine.record(
+          "note",
+          actor.id,
+          `${key}: a retried batch of producer ${batch.producerId} (sequence ${batch.firstSeq}–${batch.lastSeq}) is already at offset ${verdict.firstOffset}: answered, not written again (enable.idempotence)`,
+          { duplicate: true },
+        );
+        if (req.acks === -1) {
+          const check = checkEnoughReplicasReachOffset(
+            rs.leaderPartition,
+            logOf(d, key, nowMs),
+            verdict.lastOffset + 1,
+            config,
+          );
+          if (check.done)
+            results.push({
+              topic: p.topic,
+              partition: p.partition,
+              error: check.error,
+              baseOffset: verdict.firstOffset,
+              leaderEpoch: rs.leaderEpoch,
+            });
+          else
+            waiting.push({
+              topic: p.topic,
+              partition: p.partition,
+              requiredOffset: verdict.lastOffset + 1,
+              baseOffset: verdict.firstOffset,
+              error: "NONE",
+              done: false,
+            });
+        } else
+          results.push({
+            topic: p.topic,
+            partition: p.partition,
+            error: "NONE",
+            baseOffset: verdict.firstOffset,
+            leaderEpoch: rs.leaderEpoch,
+          });
+        continue;
+      }
+    }
     const step = appendRecordsToLeader(
       rs.leaderPartition,
       logOf(d, key, nowMs),
@@ -396,6 +477,9 @@ export function handleProduce(
       metadataView(ctx, d),
     );
     setLog(d, key, step.log);
+    if (batch !== null && step.error === "NONE" && step.append) {
+      d.producerStates[key] = recordAppend(producerState, batch, step.append.firstOffset, step.append.lastOffset);
+    }
     if (step.error !== "NONE") {
       d.stats.produceErrors[step.error] = (d.stats.produceErrors[step.error] ?? 0) + 1;
       engine.record("note", actor.id, `${key}: produce from ${from} rejected with ${step.error}: ${step.reasons[0]}`, {
@@ -607,6 +691,10 @@ export function onProduceTimeout(engine: Engine, actor: ActorRecord, client: str
 }
 
 function onHighWatermarkIncrement(ctx: ClusterContext, engine: Engine, actor: ActorRecord, key: string): void {
+  const d = dataOf(actor);
+  const ps = d.producerStates[key];
+  const log = d.disk.logs[key];
+  if (ps && log) d.producerStates[key] = producerStateOnHighWatermark(ps, log.highWatermark);
   completeParkedProduce(ctx, engine, actor, key);
   wakeConsumerFetches(engine, actor, key);
   if (ctx.brokerModules.length > 0) {
@@ -889,11 +977,22 @@ export function handleReplicaFetchResponse(
 }
 
 /** The leader's process is gone: back off, then try again (by then metadata may name another leader). */
-export function onFetchConnectionRefused(ctx: ClusterContext, engine: Engine, actor: ActorRecord, leader: number, fetchSeq: number): void {
+export function onFetchConnectionRefused(
+  ctx: ClusterContext,
+  engine: Engine,
+  actor: ActorRecord,
+  leader: number,
+  fetchSeq: number,
+): void {
   const f = dataOf(actor).fetchers[String(leader)];
   if (!f || f.fetchSeq !== fetchSeq) return;
   engine.cancel(actor.id, `fetchTimeout:${leader}`);
-  engine.schedule(actor.id, ctx.spec.timings.replicaFetchBackoffMs, { type: BROKER_TIMER.fetchBackoff, leader }, `fetchBackoff:${leader}`);
+  engine.schedule(
+    actor.id,
+    ctx.spec.timings.replicaFetchBackoffMs,
+    { type: BROKER_TIMER.fetchBackoff, leader },
+    `fetchBackoff:${leader}`,
+  );
 }
 
 export function onFetchRequestTimeout(
