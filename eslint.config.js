@@ -18,8 +18,7 @@ const engineRestrictedImports = {
     { name: "zustand", message: "The engine never imports the store." },
     {
       name: "d3",
-      message:
-        "Only pure d3 math modules belong outside the engine; none inside it.",
+      message: "Only pure d3 math modules belong outside the engine; none inside it.",
     },
     { name: "d3-selection", message: "The engine never touches the DOM." },
   ],
@@ -59,19 +58,12 @@ const engineRestrictedGlobals = [
 const engineRestrictedSyntax = [
   {
     selector: "MemberExpression[object.name='Math'][property.name='random']",
-    message:
-      "Use the seeded PRNG (core/prng.ts): the engine must be deterministic.",
+    message: "Use the seeded PRNG (core/prng.ts): the engine must be deterministic.",
   },
 ];
 
 export default defineConfig([
-  globalIgnores([
-    "dist",
-    "test-results",
-    "playwright-report",
-    "reports",
-    "node_modules",
-  ]),
+  globalIgnores(["dist", "test-results", "playwright-report", "reports", "node_modules"]),
   {
     files: ["**/*.{ts,tsx}"],
     extends: [
@@ -85,10 +77,7 @@ export default defineConfig([
       globals: { ...globals.browser, ...globals.node },
     },
     rules: {
-      "@typescript-eslint/no-unused-vars": [
-        "error",
-        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
-      ],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
   {

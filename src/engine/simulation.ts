@@ -21,6 +21,9 @@ import { CONTROL_PLANES } from "./kafka/controlPlanes.ts";
 import { resolveClusterSpec, resolveLoadGenerators } from "./kafka/resolveSpec.ts";
 import type { ControllerMode } from "./kafka/spec.ts";
 import { clusterView, type ClusterView } from "./kafka/views.ts";
+import { consumerViews, createGroupsExtension, groupViews } from "./kafka/groups/index.ts";
+import { createProducerExtension } from "./kafka/producer/index.ts";
+import type { ClusterExtensionFactory } from "./kafka/extension.ts";
 import { parseScenario } from "./scenario/load.ts";
 import type { Scenario } from "./scenario/schema.ts";
 import { toyNodeKind } from "./toy/toyKind.ts";
@@ -102,7 +105,7 @@ export class Simulation {
     this.seed = (options.seed ?? scenario.seed) >>> 0;
     const spec = resolveClusterSpec(scenario);
     const factories = { ...CONTROL_PLANES, ...options.controlPlanes };
-    this.clusterModule = spec ? createClusterModule(spec, factories[spec.mode]) : null;
+    this.clusterModule = spec ? createClusterModule(spec, factories[spec.mode], extensionsFor(scenario)) : null;
     const base = this.clusterModule ? extendRegistry(defaultRegistry(), this.clusterModule) : defaultRegistry();
     const module = this.clusterModule;
     const registry = {
@@ -342,6 +345,10 @@ export class Simulation {
       cluster: this.clusterModule
         ? {
             view: () => this.cluster() as ClusterView,
+            groups: () => groupViews(this.engine, this.clusterModule!.ctx),
+            consumers: () => consumerViews(this.engine, this.clusterModule!.ctx),
+            engine: this.engine,
+            ctx: this.clusterModule.ctx,
             lost: () => this.lostAcknowledgedRecords(),
             violations: () => this.violationsSeen,
           }
@@ -349,6 +356,21 @@ export class Simulation {
     };
     return this.scenario.expectations.map((e) => checkExpectation(e, view));
   }
+}
+
+/** The client features a scenario uses: producer clients and consumer groups plug in only when needed. */
+function extensionsFor(s: Scenario): ClusterExtensionFactory[] {
+  const steps = s.steps.map((x) => ("do" in x && x.do ? x.do.type : ""));
+  const usesProducers = s.producers.length > 0 || steps.includes("addProducer");
+  const usesGroups =
+    s.consumers.length > 0 ||
+    steps.includes("addConsumer") ||
+    s.producers.some((p) => p.config?.["transactional.id"] !== undefined);
+  const out: ClusterExtensionFactory[] = [];
+  if (usesGroups)
+    out.push(createGroupsExtension({ profile: s.profile, consumers: s.consumers, coordinator: s.groupCoordinator }));
+  if (usesProducers) out.push(createProducerExtension({ profile: s.profile, producers: s.producers }));
+  return out;
 }
 
 /** Validates `scenario` (throws ScenarioError listing every problem) and builds a simulation. */

@@ -12,6 +12,9 @@ import { brokerActorId } from "./ids.ts";
 import type { AckedRecord, LoadGeneratorData } from "./loadgen/loadGenerator.ts";
 import { LOADGEN_KIND } from "./loadgen/loadGenerator.ts";
 import { tpKey } from "./metadata.ts";
+import { PRODUCER_KIND, producerData } from "./producer/producerKind.ts";
+import { producerViews, writeStats } from "./producer/views.ts";
+import { checkGroupInvariants, type GroupCheckerMemory, freshGroupCheckerMemory } from "./groups/invariants.ts";
 
 export const GUARANTEES = [
   "Leader in ISR",
@@ -21,6 +24,9 @@ export const GUARANTEES = [
   "HW rules",
   "Fencing",
   "No acknowledged record lost",
+  "Groups",
+  "Consumers",
+  "Producers",
 ] as const;
 export type GuaranteeName = (typeof GUARANTEES)[number];
 
@@ -49,6 +55,8 @@ export interface LostRecord {
 
 /** What the checker remembers between checks (outside the world: reset it after a seek backwards). */
 export interface CheckerMemory {
+  /** The consumer-group checker's own memory (positions between polls). */
+  groups: GroupCheckerMemory;
   /** Highest HW ever exposed per partition (by its leader). */
   maxHighWatermark: Record<string, number>;
   /** Partitions whose history includes an unclean event (unclean election or a lost disk). */
@@ -56,7 +64,7 @@ export interface CheckerMemory {
 }
 
 export function freshCheckerMemory(): CheckerMemory {
-  return { maxHighWatermark: {}, uncleanSince: {} };
+  return { maxHighWatermark: {}, uncleanSince: {}, groups: freshGroupCheckerMemory() };
 }
 
 function brokerData(engine: Engine, brokerId: number): BrokerData | undefined {
@@ -177,6 +185,29 @@ export function checkGuarantees(
       }
     }
   }
+  // Consumer groups: one owner per partition in a Stable group, commits within the HW, polls without skips.
+  for (const v of checkGroupInvariants(engine, ctx, memory.groups)) {
+    out.push({
+      guarantee: v.guarantee === "Poll continuity" ? "Consumers" : "Groups",
+      subject: v.subject,
+      detail: `${v.guarantee}: ${v.detail}`,
+      atMs,
+    });
+  }
+  // Idempotent producers never write a duplicate (a log scan: deep checks only).
+  if (options.deep) {
+    for (const p of producerViews(engine)) {
+      if (!p.idempotent) continue;
+      const dups = writeStats(engine, ctx, p.topic, p.id).duplicates;
+      if (dups.length > 0)
+        out.push({
+          guarantee: "Producers",
+          subject: p.id,
+          detail: `idempotent producer ${p.id} wrote ${dups.length} duplicate(s) to ${p.topic}`,
+          atMs,
+        });
+    }
+  }
   for (const lost of lostAcknowledgedRecords(engine, ctx, view, memory)) {
     if (!lost.explained) {
       out.push({
@@ -221,8 +252,9 @@ export function lostAcknowledgedRecords(
   const compacted = new Set(view.topics.filter((t) => t.config.cleanupPolicy !== "delete").map((t) => t.name));
   for (const id of engine.world.actorOrder) {
     const a = engine.world.actors[id];
-    if (a.kind !== LOADGEN_KIND) continue;
-    const acked = (a.data as LoadGeneratorData).acked;
+    if (a.kind !== LOADGEN_KIND && a.kind !== PRODUCER_KIND) continue;
+    const acked: readonly AckedRecord[] =
+      a.kind === LOADGEN_KIND ? (a.data as LoadGeneratorData).acked : producerData(a).acked;
     for (const r of acked) {
       if (r.acks === 0) continue;
       const st = byKey.get(tpKey(r.topic, r.partition));

@@ -126,7 +126,13 @@ describe.each(MODES)("cluster engine in %s mode", (mode) => {
     const controllers = mode === "kraft" ? ["c1", "c2", "c3"] : ["zk1", "zk2", "zk3"];
     const sim = build(mode, {
       // Without this, preferred-leader balancing (rightly) hands leadership back to b1 after the heal.
-      cluster: { mode, brokers: 3, controllers: 3, zookeeperNodes: 3, config: { "auto.leader.rebalance.enable": false } },
+      cluster: {
+        mode,
+        brokers: 3,
+        controllers: 3,
+        zookeeperNodes: 3,
+        config: { "auto.leader.rebalance.enable": false },
+      },
       topics: orders({ "min.insync.replicas": 2 }),
       loadGenerators: [{ id: "p1", topic: "orders", ratePerSec: 40, acks: "all", keys }],
       steps: [

@@ -10,6 +10,8 @@ import type { ControlPlaneView } from "./controlPlane.ts";
 import { brokerActorId } from "./ids.ts";
 import { LOADGEN_KIND, type LoadGeneratorData } from "./loadgen/loadGenerator.ts";
 import { tpKey } from "./metadata.ts";
+import { consumerViews, groupViews, type ConsumerView, type GroupView } from "./groups/views.ts";
+import { producerViews } from "./producer/views.ts";
 
 export interface RecordView {
   offset: number;
@@ -63,6 +65,12 @@ export interface BrokerView {
 
 export interface ProducerView {
   id: string;
+  /** "load-generator" (a fixed-rate stand-in) or "producer" (the client with batching and idempotence). */
+  kind: "load-generator" | "producer";
+  /** The client's state (READY, IN_TRANSACTION…), or RUNNING for a load generator. */
+  state: string;
+  idempotent: boolean;
+  transactionalId: string | null;
   topic: string;
   ratePerSec: number;
   acks: number;
@@ -79,6 +87,8 @@ export interface ClusterView {
   partitions: PartitionView[];
   controller: ControlPlaneView;
   producers: ProducerView[];
+  groups: GroupView[];
+  consumers: ConsumerView[];
 }
 
 export function clusterView(engine: Engine, ctx: ClusterContext, recordsShown = 24): ClusterView {
@@ -129,6 +139,10 @@ export function clusterView(engine: Engine, ctx: ClusterContext, recordsShown = 
     const d = a.data as LoadGeneratorData;
     producers.push({
       id,
+      kind: "load-generator",
+      state: a.alive ? "RUNNING" : "DOWN",
+      idempotent: false,
+      transactionalId: null,
       topic: String(a.config.topic),
       ratePerSec: d.ratePerSec,
       acks: d.acks,
@@ -139,7 +153,32 @@ export function clusterView(engine: Engine, ctx: ClusterContext, recordsShown = 
       errors: { ...d.errors },
     });
   }
-  return { mode: controller.mode, brokers, partitions, controller, producers };
+  for (const p of producerViews(engine)) {
+    producers.push({
+      id: p.id,
+      kind: "producer",
+      state: p.state,
+      idempotent: p.idempotent,
+      transactionalId: p.transactionalId,
+      topic: p.topic,
+      ratePerSec: p.ratePerSec,
+      acks: p.acks,
+      sent: p.sent,
+      acknowledged: p.acknowledged,
+      failed: p.failed,
+      inFlight: p.inFlight,
+      errors: { ...p.errors },
+    });
+  }
+  return {
+    mode: controller.mode,
+    brokers,
+    partitions,
+    controller,
+    producers,
+    groups: groupViews(engine, ctx),
+    consumers: consumerViews(engine, ctx),
+  };
 }
 
 function replicaView(engine: Engine, brokerId: number, key: string, inIsr: boolean, recordsShown: number): ReplicaView {

@@ -43,6 +43,9 @@ export const DEFAULT_NETWORK_CONFIG: NetworkConfig = {
 
 export function createNetworkState(config: Partial<NetworkConfig> = {}): NetworkState {
   const merged = { ...DEFAULT_NETWORK_CONFIG, ...config };
+  // Given only a minimum above the default maximum, the maximum follows it.
+  if (config.latencyMsMax === undefined && merged.latencyMsMin > merged.latencyMsMax)
+    merged.latencyMsMax = merged.latencyMsMin;
   validateNetworkConfig(merged);
   return { config: merged, blocked: {}, links: {}, lastDeliverAtMs: {} };
 }

@@ -41,19 +41,37 @@ function describeFound(input: unknown): string {
 }
 
 /** Turns zod's issues into problems that name the path, what was expected and what was found. */
+type Issue = z.ZodError["issues"][number];
+
+/**
+ * Turns zod's issues into problems that name the path, what was expected and
+ * what was found. For a value that matches none of several shapes (a step, an
+ * action), it reports the closest shape's problems instead of "invalid input".
+ */
 export function problemsFromZod(error: z.ZodError, root: unknown): ScenarioProblem[] {
-  return error.issues.map((issue) => {
-    const path = formatPath(issue.path);
-    let found: unknown = root;
-    for (const p of issue.path)
-      found =
-        found && typeof found === "object" ? (found as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
-    let message = issue.message;
-    if (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "invalid_union") {
-      message = `${issue.message}; found ${describeFound(found)}`;
+  return error.issues.flatMap((issue) => describeIssue(issue, [], root));
+}
+
+function describeIssue(issue: Issue, base: PropertyKey[], root: unknown): ScenarioProblem[] {
+  const fullPath = [...base, ...issue.path];
+  if (issue.code === "invalid_union" && Array.isArray((issue as { errors?: unknown }).errors)) {
+    const branches = (issue as unknown as { errors: Issue[][] }).errors.filter((b) => b.length > 0);
+    if (branches.length > 0) {
+      // The closest branch: the one whose problems lie deepest (it matched the most), then the fewest problems.
+      const depth = (b: Issue[]) => Math.max(...b.map((x) => x.path.length));
+      const best = branches.slice().sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0];
+      if (depth(best) > 0 || best.length === 1) return best.flatMap((x) => describeIssue(x, fullPath, root));
     }
-    if (issue.code === "unrecognized_keys")
-      message = `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
-    return { path, message };
-  });
+  }
+  const path = formatPath(fullPath);
+  let found: unknown = root;
+  for (const p of fullPath)
+    found = found && typeof found === "object" ? (found as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
+  let message = issue.message;
+  if (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "invalid_union") {
+    message = `${issue.message}; found ${describeFound(found)}`;
+  }
+  if (issue.code === "unrecognized_keys")
+    message = `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+  return [{ path, message }];
 }

@@ -4,7 +4,18 @@
 
 import type { TraceEvent } from "../core/trace.ts";
 import type { LostRecord, Violation } from "../kafka/checker.ts";
+import type { ClusterContext } from "../kafka/context.ts";
+import {
+  checkGroupExpectation,
+  describeGroupExpectation,
+  GROUP_EXPECTATION_TYPES,
+  type GroupExpectation,
+} from "../kafka/groups/index.ts";
+import type { GroupView, ConsumerView } from "../kafka/groups/index.ts";
+import { checkProducerExpectation, describeProducerExpectation } from "../kafka/producer/index.ts";
+import type { ProducerExpectation } from "../kafka/producer/schema.ts";
 import type { ClusterView } from "../kafka/views.ts";
+import type { Engine } from "../world/engine.ts";
 import type { Expectation } from "./schema.ts";
 
 export interface ExpectationVerdict {
@@ -15,6 +26,10 @@ export interface ExpectationVerdict {
 
 export interface ClusterExpectationView {
   view(): ClusterView;
+  groups(): GroupView[];
+  consumers(): ConsumerView[];
+  readonly engine: Engine;
+  readonly ctx: ClusterContext;
   lost(): LostRecord[];
   /** Every guarantee violation seen during the run so far. */
   violations(): Violation[];
@@ -28,8 +43,19 @@ export interface ExpectationView {
 
 const acksText = (a: number) => (a === -1 ? "all" : String(a));
 
+const PRODUCER_EXPECTATION_TYPES = new Set([
+  "producerErrorSeen",
+  "duplicatesWritten",
+  "noDuplicatesWritten",
+  "reorderedWritten",
+  "noReorderedWritten",
+  "transactionsCompleted",
+]);
+
 export function describeExpectation(e: Expectation): string {
   if (e.name) return e.name;
+  if (GROUP_EXPECTATION_TYPES.includes(e.type)) return describeGroupExpectation(e as GroupExpectation);
+  if (PRODUCER_EXPECTATION_TYPES.has(e.type)) return describeProducerExpectation(e as ProducerExpectation);
   switch (e.type) {
     case "traceCount": {
       const bounds = [
@@ -77,6 +103,8 @@ export function describeExpectation(e: Expectation): string {
       ].filter(Boolean);
       return `${e.broker ? `broker ${e.broker}'s` : "the leader's"} log of ${e.topic}-${e.partition}: ${parts.join(", ")}`;
     }
+    default:
+      return e.type;
   }
 }
 
@@ -114,6 +142,18 @@ export function checkExpectation(e: Expectation, view: ExpectationView): Expecta
 function checkClusterExpectation(e: Expectation, view: ExpectationView, name: string): ExpectationVerdict {
   const c = needCluster(view, name);
   if ("ok" in c) return c;
+  if (GROUP_EXPECTATION_TYPES.includes(e.type)) {
+    const v = checkGroupExpectation(e as GroupExpectation, {
+      groups: c.groups(),
+      consumers: c.consumers(),
+      nowMs: c.engine.nowMs,
+    });
+    return { name, ok: v.ok, detail: v.detail };
+  }
+  if (PRODUCER_EXPECTATION_TYPES.has(e.type)) {
+    const v = checkProducerExpectation(e as ProducerExpectation, c.engine, c.ctx);
+    return { name, ok: v.ok, detail: v.detail };
+  }
   switch (e.type) {
     case "noLostAcknowledgedRecords": {
       const lost = c.lost();

@@ -13,6 +13,20 @@ import {
   mapConfig,
   type ConfigProblem,
 } from "../kafka/configNames.ts";
+import {
+  checkGroupsScenario,
+  consumersSchema,
+  groupCoordinatorSchema,
+  groupExpectationSchemas,
+  groupInputSchemas,
+} from "../kafka/groups/schema.ts";
+import {
+  checkProducersInScenario,
+  produceInputSchema,
+  producerExpectationSchemas,
+  producerInputSchemas,
+  producerSchema,
+} from "../kafka/producer/schema.ts";
 
 const nodeId = z
   .string()
@@ -40,7 +54,8 @@ export const networkSchema = z
   })
   .partial()
   .strict()
-  .refine((n) => n.latencyMsMin === undefined || n.latencyMsMax === undefined || n.latencyMsMin <= n.latencyMsMax, {
+  // Missing bounds take the defaults (1 and 5 ms), so check the pair as it will be used.
+  .refine((n) => (n.latencyMsMin ?? 1) <= (n.latencyMsMax ?? Math.max(5, n.latencyMsMin ?? 1)), {
     message: "latencyMsMin must not exceed latencyMsMax",
   });
 
@@ -157,15 +172,7 @@ export const inputSchema = z.discriminatedUnion("type", [
       partition: z.number().int().min(0).optional(),
     })
     .strict(),
-  z
-    .object({
-      type: z.literal("produce"),
-      producer: nodeId,
-      key: z.string().max(200).optional(),
-      /** null writes a tombstone (deletes the key on a compacted topic). */
-      value: z.string().max(1000).nullable().optional(),
-    })
-    .strict(),
+  produceInputSchema,
   z
     .object({
       type: z.literal("setLoad"),
@@ -174,6 +181,9 @@ export const inputSchema = z.discriminatedUnion("type", [
       acks: acks.optional(),
     })
     .strict(),
+  // producer clients and consumer groups
+  ...producerInputSchemas.filter((x) => x !== produceInputSchema),
+  ...groupInputSchemas,
   // controller modes
   z.object({ type: z.literal("crashActiveController") }).strict(),
   z.object({ type: z.literal("expireSession"), broker: z.number().int().min(1).max(9) }).strict(),
@@ -335,6 +345,9 @@ export const expectationSchema = z.discriminatedUnion("type", [
     .strict(),
   z.object({ type: z.literal("brokerState"), name, node: nodeId, state: z.string().min(1).max(60) }).strict(),
   z.object({ type: z.literal("invariantsHold"), name }).strict(),
+  // "acknowledged" above counts load generators and producer clients alike
+  ...producerExpectationSchemas,
+  ...groupExpectationSchemas,
   z
     .object({
       type: z.literal("replicaOffsets"),
@@ -365,6 +378,12 @@ export const scenarioSchema = z
     cluster: clusterSchema.optional(),
     topics: z.array(topicSchema).max(50).default([]),
     loadGenerators: z.array(loadGeneratorSchema).max(20).default([]),
+    /** Producer clients (batching, idempotence, transactions). */
+    producers: z.array(producerSchema).max(20).default([]),
+    /** Consumers, each in a consumer group. */
+    consumers: consumersSchema,
+    /** Broker-side group coordinator settings by Kafka name. */
+    groupCoordinator: groupCoordinatorSchema.optional(),
     steps: z.array(stepSchema).max(1000).default([]),
     expectations: z.array(expectationSchema).max(200).default([]),
   })
@@ -373,16 +392,24 @@ export const scenarioSchema = z
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
     const known = new Set<string>(s.toy?.nodes ?? []);
     const topics = new Map(s.topics.map((t) => [t.name, t]));
-    const brokerCount = s.cluster?.brokers ?? 0;
+    // zod runs refinements even when a field already failed its own check, so
+    // never trust a count here: bound every loop.
+    const small = (n: unknown, max: number) =>
+      typeof n === "number" && Number.isInteger(n) && n >= 0 ? Math.min(n, max) : 0;
+    const brokerCount = small(s.cluster?.brokers, 9);
     if (s.cluster) {
-      for (let b = 1; b <= s.cluster.brokers; b++) known.add(`b${b}`);
-      if (s.cluster.mode === "kraft") for (let c = 1; c <= s.cluster.controllers; c++) known.add(`c${c}`);
-      else for (let z = 1; z <= s.cluster.zookeeperNodes; z++) known.add(`zk${z}`);
+      for (let b = 1; b <= brokerCount; b++) known.add(`b${b}`);
+      if (s.cluster.mode === "kraft") for (let c = 1; c <= small(s.cluster.controllers, 5); c++) known.add(`c${c}`);
+      else for (let z = 1; z <= small(s.cluster.zookeeperNodes, 3); z++) known.add(`zk${z}`);
       checkSettings(BROKER_CONFIG_NAMES, s.cluster.config, ["cluster", "config"], issue);
       checkSettings(TIMING_NAMES, s.cluster.timings, ["cluster", "timings"], issue);
     }
-    if ((s.topics.length > 0 || s.loadGenerators.length > 0) && !s.cluster)
-      issue(["cluster"], "topics and load generators need a cluster");
+    if (
+      (s.topics.length > 0 || s.loadGenerators.length > 0 || s.producers.length > 0 || s.consumers.length > 0) &&
+      !s.cluster
+    ) {
+      issue(["cluster"], "topics and clients need a cluster");
+    }
     if (s.toy && s.cluster) issue(["toy"], "a scenario has either toy nodes or a cluster, not both");
     const seenTopics = new Set<string>();
     s.topics.forEach((t, i) => {
@@ -424,6 +451,19 @@ export const scenarioSchema = z
       known.add(g.id);
       if (!topics.has(g.topic)) issue(["loadGenerators", i, "topic"], `no topic "${g.topic}" in this scenario`);
     });
+    checkProducersInScenario({ profile: s.profile, topics: s.topics, producers: s.producers }, known, issue);
+    for (const p of s.producers) producers.add(p.id);
+    checkGroupsScenario(s, known, issue);
+    // Clients added by steps can be named by later steps.
+    for (const step of s.steps) {
+      if (!("do" in step) || step.do === undefined) continue;
+      const d = step.do as { type: string; id?: unknown };
+      if (d.type === "addProducer" && typeof d.id === "string") {
+        known.add(d.id);
+        producers.add(d.id);
+      }
+      if (d.type === "addConsumer" && typeof d.id === "string") known.add(d.id);
+    }
     s.steps.forEach((step, i) => {
       if ("when" in step) {
         const c = step.when;

@@ -428,9 +428,20 @@ function onConnectionRefused(ctx: ClusterContext, engine: Engine, actor: ActorRe
   if (!inflight) return;
   delete d.inFlight[String(event.requestId)];
   engine.cancel(actor.id, `request:${event.requestId}`);
-  engine.record("note", actor.id, `broker ${inflight.broker} refused the connection (its process is down): NETWORK_EXCEPTION, refreshing metadata`, { error: "NETWORK_EXCEPTION" });
+  engine.record(
+    "note",
+    actor.id,
+    `broker ${inflight.broker} refused the connection (its process is down): NETWORK_EXCEPTION, refreshing metadata`,
+    { error: "NETWORK_EXCEPTION" },
+  );
   for (const p of Object.keys(inflight.batches).sort((a, b) => Number(a) - Number(b))) {
-    settle(ctx, engine, actor, inflight, { topic: cfgOf(actor).topic, partition: Number(p), error: "NETWORK_EXCEPTION", baseOffset: -1, leaderEpoch: -1 });
+    settle(ctx, engine, actor, inflight, {
+      topic: cfgOf(actor).topic,
+      partition: Number(p),
+      error: "NETWORK_EXCEPTION",
+      baseOffset: -1,
+      leaderEpoch: -1,
+    });
   }
 }
 
