@@ -1,13 +1,14 @@
-// The first page end to end: the virtual clock, play / pause / step / speed,
-// acting on nodes, rewinding and forking. Assertions read what the page
-// shows (text, attributes), not pixels.
+// The kernel preview end to end (toy nodes): the virtual clock, play / pause /
+// step / speed, acting on nodes, rewinding and forking. Assertions read what
+// the page shows (text, attributes), not pixels. The cluster view has its own
+// spec (cluster.spec.ts).
 
 import { expect, test, type Page } from "@playwright/test";
 
 const clockMs = async (page: Page) => Number(await page.getByTestId("clock").getAttribute("data-now-ms"));
 
 test.beforeEach(async ({ page }) => {
-  await page.goto("/");
+  await page.goto("/?scenario=kernel-ping-ring");
   await expect(page.getByRole("heading", { name: "Kafka Sim" })).toBeVisible();
 });
 

@@ -1,27 +1,31 @@
 import { useCallback, useEffect, useState } from "react";
 import { scenarioLibrary } from "./scenarios/library.ts";
 import { parseScenarioText } from "./scenarios/parseText.ts";
-import { dismissError, loadScenario, useSim } from "./store/simStore.ts";
+import { dismissError, dismissNotice, loadScenario, switchMode, switchProfile, useSim } from "./store/simStore.ts";
+import { modeOf, profileOf, MODE_LABEL, PROFILE_LABEL } from "./store/scenarioVariant.ts";
+import { ClusterView } from "./ui/cluster/ClusterView.tsx";
+import { ClusterTextEquivalent } from "./ui/ClusterTextEquivalent.tsx";
 import { EventLog } from "./ui/EventLog.tsx";
 import { startFrameLoop } from "./ui/frameLoop.ts";
 import { Narration } from "./ui/Narration.tsx";
 import { NetworkView } from "./ui/NetworkView.tsx";
 import { NodeControls } from "./ui/NodeControls.tsx";
+import { Sidebar } from "./ui/panels/Sidebar.tsx";
 import { ShortcutHelp } from "./ui/ShortcutHelp.tsx";
 import { useShortcuts } from "./ui/shortcuts.ts";
 import { Timeline } from "./ui/Timeline.tsx";
 import { Toolbar } from "./ui/Toolbar.tsx";
 import { TextEquivalent } from "./ui/TextEquivalent.tsx";
+import { networkNodes, visibleIslands } from "./ui/networkNodes.ts";
 
-const titles = new Map(
-  scenarioLibrary.map((e) => {
-    try {
-      return [e.id, String((parseScenarioText(e.text, e.path) as { title?: unknown }).title ?? e.id)];
-    } catch {
-      return [e.id, e.id];
-    }
-  }),
-);
+const entries = scenarioLibrary.map((e) => {
+  try {
+    const raw = parseScenarioText(e.text, e.path) as { title?: unknown; cluster?: unknown };
+    return { id: e.id, title: String(raw.title ?? e.id), cluster: raw.cluster !== undefined };
+  } catch {
+    return { id: e.id, title: e.id, cluster: false };
+  }
+});
 
 export function App() {
   const [selected, setSelected] = useState<string | null>(null);
@@ -31,10 +35,16 @@ export function App() {
   useEffect(() => startFrameLoop(), []);
   const scenarioId = useSim((s) => s.scenarioId);
   const error = useSim((s) => s.error);
-  const title = useSim((s) => s.sim.scenario.title);
+  const notice = useSim((s) => s.notice);
+  const sim = useSim((s) => s.sim);
+  const isCluster = sim.clusterModule !== null;
+  const mode = modeOf(sim.scenario);
+  const profile = profileOf(sim.scenario);
+  useSim((s) => s.revision);
+  const islands = visibleIslands(sim.islands(), networkNodes(sim.actors()));
 
   return (
-    <div className="app">
+    <div className={`app${isCluster ? " app-cluster" : ""}`}>
       <header className="app-header">
         <h1>Kafka Sim</h1>
         <label className="scenario-picker">
@@ -46,16 +56,54 @@ export function App() {
               loadScenario(e.target.value);
             }}
           >
-            {scenarioLibrary.map((e) => (
-              <option key={e.id} value={e.id}>
-                {titles.get(e.id)}
-              </option>
-            ))}
+            {entries.some((e) => e.id === scenarioId) ? null : <option value={scenarioId}>{sim.scenario.title}</option>}
+            <optgroup label="Kafka clusters">
+              {entries
+                .filter((e) => e.cluster)
+                .map((e) => (
+                  <option key={e.id} value={e.id}>
+                    {e.title}
+                  </option>
+                ))}
+            </optgroup>
+            <optgroup label="Kernel previews (toy nodes)">
+              {entries
+                .filter((e) => !e.cluster)
+                .map((e) => (
+                  <option key={e.id} value={e.id}>
+                    {e.title}
+                  </option>
+                ))}
+            </optgroup>
           </select>
         </label>
-        <p className="simplified" title="The cluster engine replaces these toy nodes">
-          Kernel preview: toy nodes, not Kafka brokers yet
-        </p>
+        {mode ? (
+          <>
+            <div className="segmented" role="group" aria-label="Controller mode">
+              {(["kraft", "zookeeper"] as const).map((m) => (
+                <button key={m} type="button" aria-pressed={mode === m} onClick={() => mode !== m && switchMode(m)}>
+                  {MODE_LABEL[m]}
+                </button>
+              ))}
+            </div>
+            <div className="segmented" role="group" aria-label="Timing profile">
+              {(["classroom", "kafka-defaults"] as const).map((p) => (
+                <button
+                  key={p}
+                  type="button"
+                  aria-pressed={profile === p}
+                  onClick={() => profile !== p && switchProfile(p)}
+                >
+                  {PROFILE_LABEL[p]}
+                </button>
+              ))}
+            </div>
+          </>
+        ) : (
+          <p className="simplified" title="Cluster scenarios show Kafka brokers">
+            Kernel preview: toy nodes, not Kafka brokers
+          </p>
+        )}
         <button
           type="button"
           className="help-button"
@@ -74,20 +122,53 @@ export function App() {
           </button>
         </div>
       ) : null}
+      {notice ? (
+        <div className="notice" role="status" data-testid="notice">
+          <ul>
+            {notice.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+          <button type="button" onClick={dismissNotice}>
+            OK
+          </button>
+        </div>
+      ) : null}
       <Toolbar />
-      <main className="stage">
-        <div className="stage-left">
-          <h2 className="visually-hidden">{title}</h2>
-          <NetworkView selected={selected} onSelect={(id) => setSelected((s) => (s === id ? null : id))} />
-          <Narration />
-        </div>
-        <div className="stage-right">
-          <NodeControls selected={selected} />
-          <EventLog />
-        </div>
-      </main>
+      {isCluster ? (
+        <>
+          <div className="caption-row">
+            <Narration />
+          </div>
+          {islands.length > 1 ? (
+            <div className="partition-banner" role="status" data-testid="partition-banner">
+              Network partitioned: {islands.map((g) => `{${g.join(", ")}}`).join("  |  ")}
+            </div>
+          ) : null}
+          <main className="stage stage-cluster">
+            <h2 className="visually-hidden">{sim.scenario.title}</h2>
+            <ClusterView />
+            <Sidebar />
+          </main>
+          <ClusterTextEquivalent />
+        </>
+      ) : (
+        <>
+          <main className="stage">
+            <div className="stage-left">
+              <h2 className="visually-hidden">{sim.scenario.title}</h2>
+              <NetworkView selected={selected} onSelect={(id) => setSelected((s) => (s === id ? null : id))} />
+              <Narration />
+            </div>
+            <div className="stage-right">
+              <NodeControls selected={selected} />
+              <EventLog />
+            </div>
+          </main>
+          <TextEquivalent />
+        </>
+      )}
       <Timeline />
-      <TextEquivalent />
       {helpOpen ? <ShortcutHelp onClose={() => setHelpOpen(false)} /> : null}
     </div>
   );

@@ -4,54 +4,141 @@
 //
 // The Simulation object is mutable and large, so the store keeps a
 // reference to it plus a `revision` number bumped after every change: views
-// select `revision` to re-render and then read the simulation directly.
+// select `revision` to re-render and then read the simulation directly (or
+// the per-revision derived view, see viewMemory.ts).
 
 import { createStore } from "zustand/vanilla";
 import { useStore } from "zustand";
 import { createSimulation, type Simulation } from "../engine/index.ts";
 import { scenarioLibrary } from "../scenarios/library.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
+import {
+  applyVariant,
+  describeTimingChanges,
+  modeOf,
+  NOTABLE_TIMINGS,
+  profileOf,
+  type ControllerMode,
+  type ProfileName,
+  type Variant,
+} from "./scenarioVariant.ts";
+import { derive, type Derived } from "./viewMemory.ts";
 
 export const SPEEDS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 100] as const;
+
+/** What the inspector shows. */
+export type Selection =
+  | { kind: "broker"; id: number }
+  | { kind: "partition"; topic: string; partition: number }
+  | { kind: "replica"; topic: string; partition: number; broker: number; offset?: number }
+  | { kind: "producer"; id: string }
+  | { kind: "controlNode"; id: string };
+
+export type SideTab = "inspector" | "actions" | "controller" | "events";
+
+export interface ViewOptions {
+  /** Heartbeats, metadata fetches, Raft fetches and ZooKeeper pings as dots. */
+  controlTraffic: boolean;
+  /** Move the dots (off: they sit at the middle of their path). */
+  animate: boolean;
+  /** Show internal topics such as __consumer_offsets. */
+  internalTopics: boolean;
+  /** Only this topic's partitions, or all. */
+  focusTopic: string | null;
+  /** The event log also lists messages dropped. */
+  logDrops: boolean;
+  /** Partitions whose lanes show older offsets: partition key → first offset shown (else the newest). */
+  offsetAnchors: Readonly<Record<string, number>>;
+}
 
 export interface SimState {
   sim: Simulation;
   scenarioId: string;
+  /** Mode / profile the user switched to on this scenario. */
+  variant: Variant;
   revision: number;
   playing: boolean;
   /** Virtual ms per wall ms. */
   speed: number;
   selectedEventId: number | null;
+  selection: Selection | null;
+  sideTab: SideTab;
+  view: ViewOptions;
   /** True when the last frame ran out of its work budget and the clock fell behind. */
   lagging: boolean;
   error: string | null;
+  /** A plain-language notice (what a mode or profile switch changed). */
+  notice: string[] | null;
 }
 
-function simFor(scenarioId: string): Simulation {
+function scenarioText(scenarioId: string) {
   const entry = scenarioLibrary.find((e) => e.id === scenarioId) ?? scenarioLibrary[0];
-  return createSimulation(parseScenarioText(entry.text, entry.path));
+  return { entry, raw: parseScenarioText(entry.text, entry.path) };
 }
 
-const firstScenario = scenarioLibrary.find((e) => e.id === "kernel-ping-ring")?.id ?? scenarioLibrary[0].id;
+/** Scenarios loaded from a value rather than the library (tests, and later files and links), by id. */
+const customScenarios = new Map<string, unknown>();
+
+function simFor(scenarioId: string, variant: Variant = {}): { sim: Simulation; changes: string[] } {
+  const raw = customScenarios.has(scenarioId) ? customScenarios.get(scenarioId) : scenarioText(scenarioId).raw;
+  const { scenario, changes } = applyVariant(raw, variant);
+  return { sim: createSimulation(scenario), changes };
+}
+
+/** The first page shows a cluster; `?scenario=ID` in the address picks another. */
+function initialScenarioId(): string {
+  const fromUrl = typeof window !== "undefined" ? new URLSearchParams(window.location.search).get("scenario") : null;
+  if (fromUrl && scenarioLibrary.some((e) => e.id === fromUrl)) return fromUrl;
+  return scenarioLibrary.find((e) => e.id.startsWith("01-"))?.id ?? scenarioLibrary[0].id;
+}
+
+const firstScenario = initialScenarioId();
+
+const DEFAULT_VIEW: ViewOptions = {
+  controlTraffic: false,
+  animate: true,
+  internalTopics: false,
+  focusTopic: null,
+  logDrops: false,
+  offsetAnchors: {},
+};
 
 export const simStore = createStore<SimState>()(() => ({
-  sim: simFor(firstScenario),
+  sim: simFor(firstScenario).sim,
   scenarioId: firstScenario,
+  variant: {},
   revision: 0,
   playing: false,
   speed: 1,
   selectedEventId: null,
+  selection: null,
+  sideTab: "inspector",
+  view: DEFAULT_VIEW,
   lagging: false,
   error: null,
+  notice: null,
 }));
 
 export const useSim = <T>(selector: (s: SimState) => T): T => useStore(simStore, selector);
 
+/** The derived view for the current revision (computed once per revision, shared by every view). */
+export function useDerived(): Derived {
+  const revision = useSim((s) => s.revision);
+  const sim = useSim((s) => s.sim);
+  const playing = useSim((s) => s.playing);
+  return derive(sim, revision, playing);
+}
+
+export function currentDerived(): Derived {
+  const s = simStore.getState();
+  return derive(s.sim, s.revision, s.playing);
+}
+
 const touched = (extra: Partial<SimState> = {}) => simStore.setState((s) => ({ ...extra, revision: s.revision + 1 }));
 
 export const play = () => simStore.setState({ playing: true });
-export const pause = () => simStore.setState({ playing: false });
-export const togglePlay = () => simStore.setState((s) => ({ playing: !s.playing }));
+export const pause = () => touched({ playing: false });
+export const togglePlay = () => touched({ playing: !simStore.getState().playing });
 
 export function setSpeed(speed: number): void {
   if (!Number.isFinite(speed) || speed <= 0) return;
@@ -77,20 +164,57 @@ export function stepOnce(): void {
   touched({ playing: false });
 }
 
+/** Events a learner reads (not sends, deliveries or timers). */
+export function isInteresting(kind: string): boolean {
+  return kind !== "send" && kind !== "timer" && kind !== "deliver";
+}
+
+/** Steps until something a learner would read happens (a state change, a fault, a note), at most a few thousand events. */
+export function stepToNextEvent(): void {
+  const { sim } = simStore.getState();
+  const from = sim.trace.length;
+  for (let i = 0; i < 5000; i++) {
+    if (!sim.step()) break;
+    let found = false;
+    for (let j = from; j < sim.trace.length; j++) if (isInteresting(sim.trace[j].kind)) found = true;
+    if (found) break;
+  }
+  touched({ playing: false });
+}
+
 export function seekTo(tMs: number): void {
   const { sim } = simStore.getState();
   sim.seek(Math.max(0, Math.round(tMs)));
   touched();
 }
 
+/** Runs forward to `tMs` (e2e tests and "next beat"); never backwards. */
+export function runTo(tMs: number): void {
+  const { sim } = simStore.getState();
+  if (tMs > sim.nowMs) sim.runUntil(tMs);
+  touched();
+}
+
+/** Plays up to the next narration beat (the instant before a pause beat, so the question comes first). */
+export function nextBeat(): void {
+  const { sim } = simStore.getState();
+  const beat = sim.narration().find((b) => b.atMs > sim.nowMs);
+  if (!beat) return;
+  if (beat.kind === "pause") sim.runToBefore(beat.atMs);
+  else sim.runUntil(beat.atMs);
+  touched({ playing: false });
+}
+
 /** Applies a user action now; acting after a rewind forks a new branch. */
-export function act(input: { type: string; [k: string]: unknown }): void {
+export function act(input: { type: string; [k: string]: unknown }): boolean {
   const { sim } = simStore.getState();
   try {
     sim.act(input);
     touched({ error: null });
+    return true;
   } catch (e) {
     touched({ error: (e as Error).message });
+    return false;
   }
 }
 
@@ -99,15 +223,26 @@ export function switchBranch(id: number): void {
   touched();
 }
 
-export function loadScenario(scenarioId: string): void {
+export function loadScenario(scenarioId: string, variant: Variant = {}): void {
+  const before = simStore.getState().sim;
   try {
-    const sim = simFor(scenarioId);
+    const { sim, changes } = simFor(scenarioId, variant);
+    const timings = describeTimingChanges(timingsOf(before), timingsOf(sim), NOTABLE_TIMINGS);
+    const sameScenario = scenarioId === simStore.getState().scenarioId;
+    const notice =
+      changes.length > 0
+        ? [...changes, ...(sameScenario && timings.length > 0 ? [`Now: ${timings.join("; ")}.`] : [])]
+        : null;
     touched({
       sim,
       scenarioId,
+      variant,
       playing: false,
       selectedEventId: null,
+      selection: null,
       error: null,
+      notice,
+      view: { ...simStore.getState().view, focusTopic: null, offsetAnchors: {} },
     });
   } catch (e) {
     // Keep what the user had open; say what was wrong.
@@ -115,16 +250,82 @@ export function loadScenario(scenarioId: string): void {
   }
 }
 
+/** Loads a scenario given as a value (validated like any other; a bad one leaves what was open). */
+export function loadScenarioValue(id: string, scenario: unknown): void {
+  customScenarios.set(id, scenario);
+  loadScenario(id);
+}
+
+/** The resolved timings of a cluster simulation (for saying what a profile switch changed). */
+function timingsOf(sim: Simulation): Record<string, number> | undefined {
+  return sim.clusterModule?.ctx.spec.timings as unknown as Record<string, number> | undefined;
+}
+
+export function scenarioMode(): ControllerMode | null {
+  return modeOf(simStore.getState().sim.scenario);
+}
+
+export function scenarioProfile(): ProfileName {
+  return profileOf(simStore.getState().sim.scenario);
+}
+
+/** The same scenario in the other controller mode (from the start). */
+export function switchMode(mode: ControllerMode): void {
+  const s = simStore.getState();
+  loadScenario(s.scenarioId, { ...s.variant, mode });
+}
+
+/** The same scenario with another timing profile (from the start). */
+export function switchProfile(profile: ProfileName): void {
+  const s = simStore.getState();
+  loadScenario(s.scenarioId, { ...s.variant, profile });
+}
+
 export function reset(): void {
-  loadScenario(simStore.getState().scenarioId);
+  const s = simStore.getState();
+  loadScenario(s.scenarioId, s.variant);
 }
 
 export function selectEvent(id: number | null): void {
   simStore.setState({ selectedEventId: id });
 }
 
+/** Shows an event's "why?" chain in the event log. */
+export function explainEvent(id: number): void {
+  simStore.setState({ selectedEventId: id, sideTab: "events" });
+}
+
+export function select(selection: Selection | null): void {
+  simStore.setState((s) => ({
+    selection,
+    sideTab: selection ? "inspector" : s.sideTab,
+  }));
+}
+
+export function setSideTab(sideTab: SideTab): void {
+  simStore.setState({ sideTab });
+}
+
+export function setView(patch: Partial<ViewOptions>): void {
+  simStore.setState((s) => ({ view: { ...s.view, ...patch } }));
+}
+
+/** Shows a partition's lanes from `firstOffset` on (null: follow the newest records). */
+export function showOffsets(partitionKey: string, firstOffset: number | null): void {
+  simStore.setState((s) => {
+    const anchors = { ...s.view.offsetAnchors };
+    if (firstOffset === null) delete anchors[partitionKey];
+    else anchors[partitionKey] = Math.max(0, Math.round(firstOffset));
+    return { view: { ...s.view, offsetAnchors: anchors } };
+  });
+}
+
 export function dismissError(): void {
   simStore.setState({ error: null });
+}
+
+export function dismissNotice(): void {
+  simStore.setState({ notice: null });
 }
 
 /** Called by the frame loop after it advanced the engine. */

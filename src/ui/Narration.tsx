@@ -1,25 +1,40 @@
 // The scenario's narration as a caption: the latest line said so far. A
 // "pause" beat stops playback (the frame loop does that) and may ask the
-// audience to predict what happens before revealing it.
+// audience to predict what happens before revealing it. "Next" plays to the
+// next beat.
 
 import { useState } from "react";
 import { currentBeat } from "./narrationBeat.ts";
-import { useSim } from "../store/simStore.ts";
+import { nextBeat, useSim } from "../store/simStore.ts";
 
 export function Narration() {
   useSim((s) => s.revision);
   const sim = useSim((s) => s.sim);
-  const beat = currentBeat(sim.narration(), sim.nowMs);
+  const beats = sim.narration();
+  const beat = currentBeat(beats, sim.nowMs);
+  const hasNext = beats.some((b) => b.atMs > sim.nowMs);
   const [answered, setAnswered] = useState<{
     key: string;
     choice: number;
   } | null>(null);
-  if (!beat) return <p className="caption muted">Press Play (or Space) to start the clock.</p>;
+  const next = hasNext ? (
+    <button type="button" className="next-beat" onClick={nextBeat} aria-keyshortcuts="n">
+      Next ▸
+    </button>
+  ) : null;
+  if (!beat)
+    return (
+      <div className="caption muted">
+        <p>{sim.scenario.description ? sim.scenario.description : "Press Play (or Space) to start the clock."}</p>
+        {next}
+      </div>
+    );
   const key = `${beat.atMs}:${beat.text}`;
   const choice = answered?.key === key ? answered.choice : null;
   return (
     <div className="caption" role="status" aria-live="polite" data-testid="narration">
       <p>{beat.text}</p>
+      {next}
       {beat.kind === "pause" && beat.choices ? (
         <div className="question" role="group" aria-label="Your prediction">
           {beat.choices.map((c, i) => (

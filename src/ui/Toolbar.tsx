@@ -1,5 +1,17 @@
-import { SPEEDS, faster, reset, setSpeed, slower, stepOnce, togglePlay, useSim } from "../store/simStore.ts";
+import {
+  SPEEDS,
+  faster,
+  reset,
+  setSpeed,
+  setView,
+  slower,
+  stepOnce,
+  stepToNextEvent,
+  togglePlay,
+  useSim,
+} from "../store/simStore.ts";
 import { formatClock, formatSpeed } from "./format.ts";
+import { useReducedMotion } from "./useReducedMotion.ts";
 
 export function Toolbar() {
   const playing = useSim((s) => s.playing);
@@ -7,6 +19,15 @@ export function Toolbar() {
   const lagging = useSim((s) => s.lagging);
   useSim((s) => s.revision);
   const sim = useSim((s) => s.sim);
+  const view = useSim((s) => s.view);
+  const reducedMotion = useReducedMotion();
+  const cluster = sim.clusterModule !== null;
+  const topics = cluster
+    ? (sim
+        .cluster(0)
+        ?.controller.topics.map((t) => t.name)
+        .filter((n) => !n.startsWith("__")) ?? [])
+    : [];
   return (
     <div className="toolbar" role="toolbar" aria-label="Playback">
       <button type="button" className="primary" onClick={togglePlay} aria-keyshortcuts="Space">
@@ -15,6 +36,11 @@ export function Toolbar() {
       <button type="button" onClick={stepOnce} aria-keyshortcuts=".">
         Step
       </button>
+      {cluster ? (
+        <button type="button" onClick={stepToNextEvent} aria-keyshortcuts=",">
+          Next event
+        </button>
+      ) : null}
       <div className="speed" role="group" aria-label="Speed">
         <button type="button" onClick={slower} aria-label="Slower" aria-keyshortcuts="-">
           −
@@ -41,8 +67,45 @@ export function Toolbar() {
       </output>
       {lagging && playing ? (
         <span className="lagging" role="status">
-          busy: virtual time runs slower than {formatSpeed(speed)}
+          busy: slower than {formatSpeed(speed)}
         </span>
+      ) : null}
+      {cluster ? (
+        <div className="view-options" role="group" aria-label="View">
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={view.controlTraffic}
+              onChange={(e) => setView({ controlTraffic: e.target.checked })}
+            />
+            heartbeats &amp; metadata
+          </label>
+          <label className="checkbox" title={reducedMotion ? "Your system asks for reduced motion" : undefined}>
+            <input
+              type="checkbox"
+              checked={view.animate && !reducedMotion}
+              disabled={reducedMotion}
+              onChange={(e) => setView({ animate: e.target.checked })}
+            />
+            moving dots
+          </label>
+          {topics.length > 1 ? (
+            <label>
+              Topic{" "}
+              <select
+                value={view.focusTopic ?? ""}
+                onChange={(e) => setView({ focusTopic: e.target.value === "" ? null : e.target.value })}
+              >
+                <option value="">all</option>
+                {topics.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+        </div>
       ) : null}
     </div>
   );

@@ -1,11 +1,12 @@
 // A small typed API on window for Playwright (as tldraw does): it lets a
 // browser test compute trace hashes with the engine as bundled for the page,
-// and read the store without scraping pixels.
+// read the store without scraping pixels, and move virtual time
+// deterministically (no sleeps).
 
 import { createSimulation, type InputEntry } from "../engine/index.ts";
 import { scenarioLibrary } from "../scenarios/library.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
-import { simStore } from "../store/simStore.ts";
+import { loadScenario, loadScenarioValue, pause, runTo, seekTo, setSpeed, simStore } from "../store/simStore.ts";
 
 export interface KafkaSimE2eApi {
   traceHashFor(scenario: unknown, options: { seed?: number; untilMs: number; inputs?: InputEntry[] }): string;
@@ -18,6 +19,17 @@ export interface KafkaSimE2eApi {
     branches: number;
     scenarioId: string;
   };
+  /** Loads a built-in scenario by id (paused at time 0). */
+  load(scenarioId: string): void;
+  /** Loads a scenario given as a value (paused at time 0). */
+  loadValue(scenario: unknown): void;
+  /** Pauses and runs the simulation forward to `tMs` of virtual time. */
+  runTo(tMs: number): void;
+  /** Pauses and moves the playhead to `tMs` (backwards restores a checkpoint). */
+  seek(tMs: number): void;
+  setSpeed(speed: number): void;
+  /** Leader, ISR and HW of every partition, as the engine has them. */
+  partitions(): { key: string; leader: number; isr: number[]; hw: Record<string, number> }[];
 }
 
 declare global {
@@ -50,6 +62,32 @@ export function installE2eApi(): void {
         branches: s.sim.branches.length,
         scenarioId: s.scenarioId,
       };
+    },
+    load(scenarioId) {
+      loadScenario(scenarioId);
+    },
+    loadValue(scenario) {
+      loadScenarioValue("custom", scenario);
+    },
+    runTo(tMs) {
+      pause();
+      runTo(tMs);
+    },
+    seek(tMs) {
+      pause();
+      seekTo(tMs);
+    },
+    setSpeed(speed) {
+      setSpeed(speed);
+    },
+    partitions() {
+      const c = simStore.getState().sim.cluster(0);
+      return (c?.partitions ?? []).map((p) => ({
+        key: `${p.topic}-${p.partition}`,
+        leader: p.leader,
+        isr: [...p.isr],
+        hw: Object.fromEntries(p.replicaViews.map((r) => [`b${r.brokerId}`, r.highWatermark])),
+      }));
     },
   };
 }

@@ -2,6 +2,33 @@ export function formatClock(ms: number): string {
   return `${(ms / 1000).toFixed(3)} s`;
 }
 
+/** A short time for labels: "3.0 s". */
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
 export function formatSpeed(speed: number): string {
   return `${speed < 1 ? speed.toString().replace(/^0/, "") : speed}×`;
+}
+
+export function formatAcks(acks: number): string {
+  return acks === -1 ? "all" : String(acks);
+}
+
+/** "0x1f" for ZooKeeper session ids, as zkCli prints them. */
+export function formatSessionId(id: number): string {
+  return `0x${id.toString(16)}`;
+}
+
+/** Broker lifecycle states, as a teacher would say them on a card. */
+export function lifecycleLabel(lifecycle: string, alive: boolean): string {
+  if (!alive) return "DOWN";
+  switch (lifecycle) {
+    case "PENDING_CONTROLLED_SHUTDOWN":
+      return "SHUTTING DOWN";
+    case "SHUTTING_DOWN":
+      return "STOPPING";
+    default:
+      return lifecycle;
+  }
 }

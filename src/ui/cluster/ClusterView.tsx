@@ -1,0 +1,200 @@
+// The cluster on one playhead: the control plane, brokers, producers, one log
+// lane per replica with HW / LEO markers and records coloured by key, ghosts
+// of truncated records, and messages in flight. React renders every element;
+// geometry comes from layout/cluster.ts, a pure function of what there is and
+// how big the box is.
+
+import { useMemo, useRef } from "react";
+import { select, showOffsets, useDerived, useSim, type Selection } from "../../store/simStore.ts";
+import { keyColours } from "../keyColours.ts";
+import { clusterLayout } from "../layout/cluster.ts";
+import { useElementSize } from "../useElementSize.ts";
+import { useReducedMotion } from "../useReducedMotion.ts";
+import { networkNodes, visibleIslands } from "../networkNodes.ts";
+import { BrokerCard, BrokerErrorTag } from "./BrokerCard.tsx";
+import { ConsumerColumn, type ConsumerSummary, type GroupSummary } from "./ConsumerColumn.tsx";
+import { ControlRow, type ControlNodeInfo } from "./ControlRow.tsx";
+import { Legend } from "./Legend.tsx";
+import { MessageLayer } from "./MessageLayer.tsx";
+import { PartitionBlock } from "./PartitionBlock.tsx";
+import { ProducerCard } from "./ProducerCard.tsx";
+
+const ZK_ROLE: Record<string, string> = { LEADING: "leader", FOLLOWING: "follower", LOOKING: "looking" };
+
+export function ClusterView() {
+  const ref = useRef<HTMLDivElement>(null);
+  const size = useElementSize(ref);
+  const d = useDerived();
+  const sim = useSim((s) => s.sim);
+  const view = useSim((s) => s.view);
+  const selection = useSim((s) => s.selection);
+  const speed = useSim((s) => s.speed);
+  const reducedMotion = useReducedMotion();
+  const cluster = d.cluster;
+
+  const scenarioKeys = useMemo(() => sim.scenario.loadGenerators.flatMap((g) => g.keys ?? []), [sim]);
+  const colour = useMemo(() => keyColours(scenarioKeys), [scenarioKeys]);
+
+  if (!cluster) return null;
+  const partitions = cluster.partitions.filter(
+    (p) =>
+      (view.internalTopics || !p.topic.startsWith("__")) && (view.focusTopic === null || p.topic === view.focusTopic),
+  );
+  const detail = cluster.controller.detail;
+  const controlNodes: ControlNodeInfo[] =
+    detail.kind === "kraft"
+      ? detail.voters.map((v) => ({
+          id: v.actorId,
+          alive: v.alive,
+          state: v.state,
+          active: v.actorId === cluster.controller.activeControllerId,
+        }))
+      : detail.ensemble.map((z) => {
+          const state = sim.actorState(z.actorId) ?? "down";
+          return { id: z.actorId, alive: z.alive, state: ZK_ROLE[state] ?? state.toLowerCase(), active: false };
+        });
+
+  // Consumer groups are being added to the engine's view: read them when they are there.
+  const withGroups = cluster as { groups?: readonly GroupSummary[]; consumers?: readonly ConsumerSummary[] };
+  const groups = withGroups.groups ?? [];
+  const consumers = withGroups.consumers ?? [];
+  const layout = clusterLayout({
+    width: size.width,
+    height: size.height,
+    producers: cluster.producers.map((p) => p.id),
+    brokers: cluster.brokers.map((b) => b.id),
+    controlNodes: controlNodes.map((n) => n.id),
+    partitions: partitions.map((p) => ({ key: `${p.topic}-${p.partition}`, replicas: p.replicas.length })),
+    groups: groups.map((g) => ({
+      groupId: g.groupId,
+      members: consumers.filter((c) => c.groupId === g.groupId).map((c) => c.id),
+    })),
+  });
+
+  const islands = visibleIslands(sim.islands(), networkNodes(sim.actors()));
+  const islandOf = new Map<string, number>();
+  if (islands.length > 1) islands.forEach((g, i) => g.forEach((id) => islandOf.set(id, i)));
+
+  const seenKeys: (string | null)[] = [...scenarioKeys];
+  for (const p of partitions)
+    for (const r of p.replicaViews)
+      for (const rec of r.records) if (!seenKeys.includes(rec.key)) seenKeys.push(rec.key);
+
+  const lostBy = new Map<string, (typeof d.losses)[number]["lost"][]>();
+  for (const l of d.losses) {
+    if (l.firstSeenMs > sim.nowMs) continue;
+    const k = `${l.lost.topic}-${l.lost.partition}`;
+    lostBy.set(k, [...(lostBy.get(k) ?? []), l.lost]);
+  }
+  const onSelect = (s: Selection) => select(s);
+  const animate = view.animate && !reducedMotion;
+
+  return (
+    <div className="cluster-stage" ref={ref}>
+      {size.width > 0 ? (
+        <svg
+          className="cluster"
+          width={layout.width}
+          height={layout.height}
+          role="group"
+          aria-label="The cluster: controllers, brokers, producers and one log lane per replica"
+          data-testid="cluster"
+          data-mode={cluster.mode}
+          onClick={() => select(null)}
+        >
+          <defs>
+            <pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+              <rect width="8" height="8" fill="#fff4e5" />
+              <line x1="0" y1="0" x2="0" y2="8" stroke="#f0b95b" strokeWidth="3" />
+            </pattern>
+          </defs>
+          <ControlRow
+            cluster={cluster}
+            nodes={controlNodes}
+            boxes={layout.controlNodes}
+            row={layout.controlRow}
+            selectedId={selection?.kind === "controlNode" ? selection.id : null}
+            onSelect={(id) => select({ kind: "controlNode", id })}
+          />
+          {cluster.brokers.map((b) => {
+            const box = layout.brokers.get(b.id);
+            return box ? (
+              <BrokerCard
+                key={b.id}
+                broker={b}
+                box={box}
+                selected={selection?.kind === "broker" && selection.id === b.id}
+                island={islandOf.has(b.actorId) ? islandOf.get(b.actorId)! : null}
+                onSelect={() => select({ kind: "broker", id: b.id })}
+              />
+            ) : null;
+          })}
+          {cluster.producers.map((p) => {
+            const box = layout.producers.get(p.id);
+            return box ? (
+              <ProducerCard
+                key={p.id}
+                producer={p}
+                box={box}
+                selected={selection?.kind === "producer" && selection.id === p.id}
+                lastError={d.producerErrors.get(p.id)}
+                nowMs={sim.nowMs}
+                onSelect={() => select({ kind: "producer", id: p.id })}
+              />
+            ) : null;
+          })}
+          {cluster.producers.length > 0 ? (
+            <text className="column-note" x={layout.producerColumn.x + 4} y={layout.brokerRow.y - 8}>
+              Producers
+            </text>
+          ) : null}
+          <ConsumerColumn
+            box={{ ...layout.consumerColumn, y: layout.brokerRow.y }}
+            groups={groups}
+            consumers={consumers}
+            boxes={layout.groupBoxes}
+          />
+          <Legend box={layout.legend} keys={seenKeys} colour={colour} />
+          {partitions.length === 0 ? (
+            <text className="column-text" x={layout.legend.x} y={layout.legend.y + 60}>
+              No topics{view.focusTopic ? ` named ${view.focusTopic}` : ""} yet: create one under Actions.
+            </text>
+          ) : null}
+          {partitions.map((p, i) => {
+            const key = `${p.topic}-${p.partition}`;
+            return (
+              <PartitionBlock
+                key={key}
+                partition={p}
+                anchor={view.offsetAnchors[key] ?? null}
+                onPan={(first) => showOffsets(key, first)}
+                box={layout.partitions[i]}
+                layout={layout}
+                colour={colour}
+                memory={(broker) => d.replicaMemory(key, broker)}
+                lost={lostBy.get(key) ?? []}
+                recentError={d.partitionErrors.get(key)}
+                selection={selection}
+                onSelect={onSelect}
+              />
+            );
+          })}
+          <MessageLayer
+            trace={sim.trace}
+            inFlight={sim.messagesInFlight()}
+            speed={speed}
+            boxes={layout.actorBoxes}
+            nowMs={sim.nowMs}
+            showRoutine={view.controlTraffic}
+            animate={animate}
+          />
+          {cluster.brokers.map((b) => {
+            const box = layout.brokers.get(b.id);
+            const error = d.brokerErrors.get(b.actorId);
+            return box && error ? <BrokerErrorTag key={b.id} brokerId={b.id} box={box} error={error} /> : null;
+          })}
+        </svg>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+import type { ProducerView } from "../../engine/index.ts";
+import type { RecentError } from "../../store/viewMemory.ts";
+import type { Box } from "../layout/cluster.ts";
+import { formatAcks } from "../format.ts";
+import { fit, svgButton } from "./svgButton.ts";
+
+export function ProducerCard({
+  producer,
+  box,
+  selected,
+  lastError,
+  nowMs,
+  onSelect,
+}: {
+  producer: ProducerView;
+  box: Box;
+  selected: boolean;
+  lastError: RecentError | undefined;
+  nowMs: number;
+  onSelect: () => void;
+}) {
+  const errorCount = Object.values(producer.errors).reduce((a, b) => a + b, 0);
+  // An error in the last two seconds is "now": drawn loud; older ones stay listed quietly.
+  const fresh = lastError !== undefined && nowMs - lastError.time <= 2000;
+  const label = `Producer ${producer.id} to ${producer.topic}, ${producer.ratePerSec} records per second, acks=${formatAcks(producer.acks)}, ${producer.acknowledged} acknowledged, ${producer.failed} failed${lastError ? `, last error ${lastError.error}` : ""}`;
+  return (
+    <g
+      className={`producer${selected ? " selected" : ""}${fresh ? " erroring" : ""}`}
+      transform={`translate(${box.x},${box.y})`}
+      data-testid={`producer-${producer.id}`}
+      data-acks={formatAcks(producer.acks)}
+      data-acknowledged={producer.acknowledged}
+      data-last-error={lastError?.error ?? ""}
+      {...svgButton(label, onSelect, selected)}
+    >
+      <title>{label}</title>
+      <rect className="card" width={box.w} height={box.h} rx={8} />
+      <text className="producer-name" x={10} y={20}>
+        {fit(`${producer.id} → ${producer.topic}`, 17)}
+      </text>
+      <text className="producer-line" x={10} y={38}>
+        {producer.ratePerSec}/s · acks={formatAcks(producer.acks)}
+      </text>
+      <text className="producer-line" x={10} y={55}>
+        acked {producer.acknowledged} · sent {producer.sent}
+      </text>
+      <text className="producer-line" x={10} y={72}>
+        failed {producer.failed} · in flight {producer.inFlight}
+      </text>
+      {lastError ? (
+        <text className={fresh ? "producer-error fresh" : "producer-error"} x={10} y={92}>
+          {fit(`✕ ${lastError.error}`, 22)}
+        </text>
+      ) : (
+        <text className="producer-ok" x={10} y={92}>
+          no errors
+        </text>
+      )}
+      {errorCount > 0 ? (
+        <text className="producer-line muted" x={10} y={107}>
+          {errorCount} error{errorCount === 1 ? "" : "s"} so far
+        </text>
+      ) : null}
+    </g>
+  );
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import {
+  validateAddPartitions,
+  validateCreateTopic,
+  validateIslands,
+  validateLoad,
+  validateProduce,
+} from "./validate.ts";
+
+const form = {
+  name: "clicks",
+  partitions: "3",
+  replicationFactor: "3",
+  minInsyncReplicas: "2",
+  uncleanLeaderElection: false,
+  cleanupPolicy: "delete",
+};
+
+describe("action forms", () => {
+  it("builds a createTopic input from valid fields", () => {
+    const v = validateCreateTopic(form, ["orders"], 3);
+    expect(v.errors).toEqual({});
+    expect(v.input).toEqual({
+      type: "createTopic",
+      name: "clicks",
+      partitions: 3,
+      replicationFactor: 3,
+      config: { "min.insync.replicas": 2, "unclean.leader.election.enable": false, "cleanup.policy": "delete" },
+    });
+  });
+
+  it("names the field in every error, and never accepts markup or code as a name", () => {
+    const v = validateCreateTopic(
+      { ...form, name: "<script>alert(1)</script>", partitions: "2e3", replicationFactor: "4", minInsyncReplicas: "" },
+      [],
+      3,
+    );
+    expect(v.input).toBeNull();
+    expect(v.errors.name).toMatch(/^Topic name:/);
+    expect(v.errors.partitions).toMatch(/^Partitions:/);
+    expect(v.errors.replicationFactor).toMatch(/^Replication factor:.*INVALID_REPLICATION_FACTOR/);
+    expect(v.errors.minInsyncReplicas).toMatch(/^min\.insync\.replicas:/);
+    expect(validateCreateTopic(form, ["clicks"], 3).errors.name).toMatch(/TOPIC_ALREADY_EXISTS/);
+    expect(validateCreateTopic({ ...form, name: "__consumer_offsets" }, [], 3).errors.name).toMatch(/internal/);
+  });
+
+  it("only grows partitions, checks rates and acks, keys and values, and islands", () => {
+    expect(validateAddPartitions("t", "2", [{ name: "t", partitions: 3 }]).errors.totalCount).toMatch(
+      /more than the current 3/,
+    );
+    expect(validateAddPartitions("t", "5", [{ name: "t", partitions: 3 }]).input).toEqual({
+      type: "addPartitions",
+      topic: "t",
+      totalCount: 5,
+    });
+    expect(validateLoad("p1", "-4", "all", ["p1"]).errors.ratePerSec).toMatch(/^Rate/);
+    expect(validateLoad("p1", "20", "1", ["p1"]).input).toEqual({
+      type: "setLoad",
+      producer: "p1",
+      ratePerSec: 20,
+      acks: 1,
+    });
+    expect(validateProduce("p1", "k", "v", ["p1"]).input).toEqual({
+      type: "produce",
+      producer: "p1",
+      key: "k",
+      value: "v",
+    });
+    expect(validateProduce("p1", "", "", ["p1"]).input).toEqual({ type: "produce", producer: "p1" });
+    expect(validateProduce("p9", "", "", ["p1"]).errors.producer).toMatch(/^Producer/);
+    expect(validateIslands({ b1: 1, b2: 1 }, false).errors.islands).toMatch(/^Islands/);
+    expect(validateIslands({ b1: 2, b2: 1, b3: 1 }, true).input).toEqual({
+      type: "partition",
+      islands: [["b2", "b3"], ["b1"]],
+      oneWay: true,
+    });
+  });
+});

@@ -1,0 +1,276 @@
+// Pure geometry of the cluster view: (what there is, how big the box is) →
+// where everything goes. Never read back from the DOM. Sized so that labels
+// never overlap: when the partitions do not fit, the content grows taller and
+// the view scrolls, rather than squeezing text together.
+//
+//   producers │ control plane (c1 c2 c3 / zk1 zk2 zk3)       │ consumer
+//   (cards)   │ brokers (b1 b2 b3 …)                          │ groups
+//             │ key legend                                    │
+//             │ orders-0 │ b1 ★ ▮▮▮▮▮▮▮▮▮┃▏      │ HW 9 LEO 10 │
+//             │          │ b2   ▮▮▮▮▮▮▮▮         │ HW 8 LEO 9  │
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface ClusterLayoutInput {
+  width: number;
+  height: number;
+  producers: readonly string[];
+  brokers: readonly number[];
+  controlNodes: readonly string[];
+  /** Visible partitions in order, with their replica count. */
+  partitions: readonly { key: string; replicas: number }[];
+  /** Consumer groups with their members' ids (the column widens when there are any). */
+  groups?: readonly { groupId: string; members: readonly string[] }[];
+}
+
+export interface LaneBox extends Box {
+  /** Index of the replica in the partition's replica list. */
+  index: number;
+}
+
+export interface PartitionBox extends Box {
+  key: string;
+  lanes: LaneBox[];
+}
+
+export interface ClusterLayout {
+  width: number;
+  /** Content height: at least the input height, more when the partitions need it (the view scrolls). */
+  height: number;
+  producerColumn: Box;
+  consumerColumn: Box;
+  producers: Map<string, Box>;
+  controlRow: Box;
+  controlNodes: Map<string, Box>;
+  brokerRow: Box;
+  brokers: Map<number, Box>;
+  legend: Box;
+  partitions: PartitionBox[];
+  /** Horizontal bands shared by every lane. */
+  columns: { label: Box; laneLabel: Box; cells: Box; stats: Box };
+  cellWidth: number;
+  /** Record cells per lane (the newest at the right). */
+  cellsPerLane: number;
+  laneHeight: number;
+  /** Tall lanes show each record's key under its offset. */
+  twoLineCells: boolean;
+  /** The box of every actor messages travel between, by actor id. */
+  actorBoxes: Map<string, Box>;
+  /** Consumer groups ("group:ID") and their members (by consumer id). */
+  groupBoxes: Map<string, Box>;
+}
+
+export const SIZES = {
+  pad: 8,
+  gap: 14,
+  producerWidth: 146,
+  producerHeight: 112,
+  consumerWidth: 94,
+  consumerWidthWithGroups: 150,
+  groupHeaderHeight: 58,
+  memberHeight: 34,
+  controlHeight: 36,
+  brokerHeight: 64,
+  brokerMaxWidth: 150,
+  legendHeight: 24,
+  partitionLabelWidth: 118,
+  laneLabelWidth: 58,
+  /** One line "HW 12 · LEO 13" on short lanes, two lines on tall ones. */
+  statsWidth: 100,
+  statsWidthTwoLine: 62,
+  cellMin: 28,
+  cellMax: 46,
+  laneMin: 22,
+  laneMax: 46,
+  twoLineMin: 32,
+  /** A partition block is never shorter than its label: four lines and the ◂ ▸ buttons. */
+  blockMin: 86,
+  blockGap: 10,
+  controlNodeWidth: 104,
+};
+
+function row<T>(ids: readonly T[], area: Box, maxWidth: number, gap: number): Map<T, Box> {
+  const out = new Map<T, Box>();
+  if (ids.length === 0) return out;
+  const w = Math.min(maxWidth, (area.w - gap * (ids.length - 1)) / ids.length);
+  const total = w * ids.length + gap * (ids.length - 1);
+  let x = area.x + (area.w - total) / 2;
+  for (const id of ids) {
+    out.set(id, { x, y: area.y, w, h: area.h });
+    x += w + gap;
+  }
+  return out;
+}
+
+export function clusterLayout(input: ClusterLayoutInput): ClusterLayout {
+  const S = SIZES;
+  const width = Math.max(640, input.width);
+  const height = Math.max(360, input.height);
+  const hasProducers = input.producers.length > 0;
+  const producerColumn: Box = { x: S.pad, y: S.pad, w: hasProducers ? S.producerWidth : 0, h: height - 2 * S.pad };
+  const groups = input.groups ?? [];
+  const consumerWidth = groups.length > 0 ? S.consumerWidthWithGroups : S.consumerWidth;
+  const consumerColumn: Box = {
+    x: width - S.pad - consumerWidth,
+    y: S.pad,
+    w: consumerWidth,
+    h: height - 2 * S.pad,
+  };
+  const midX = producerColumn.x + producerColumn.w + (hasProducers ? S.gap : 0);
+  const midW = consumerColumn.x - S.gap - midX;
+
+  const controlRow: Box = { x: midX, y: S.pad, w: midW, h: S.controlHeight };
+  // The control row's label ("KRaft quorum") sits at its left; the nodes are centred in the rest.
+  const controlNodes = row(
+    input.controlNodes,
+    { x: midX + 110, y: controlRow.y, w: midW - 110, h: S.controlHeight },
+    S.controlNodeWidth,
+    10,
+  );
+  // Leave room above the brokers for replication arcs between them.
+  const brokerRow: Box = { x: midX, y: controlRow.y + controlRow.h + 30, w: midW, h: S.brokerHeight };
+  const brokers = row(input.brokers, brokerRow, S.brokerMaxWidth, 12);
+
+  // Room under the brokers for the clients' messages, which dip below the row.
+  const legend: Box = { x: midX, y: brokerRow.y + brokerRow.h + 30, w: midW, h: S.legendHeight };
+  const top = legend.y + legend.h + 6;
+
+  // Lane height: as tall as fits (up to laneMax), never below laneMin (then scroll).
+  const lanes = input.partitions.reduce((n, p) => n + p.replicas, 0);
+  const available = height - S.pad - top - S.blockGap * Math.max(0, input.partitions.length - 1);
+  let laneHeight = lanes > 0 ? Math.floor(available / lanes) : S.laneMax;
+  laneHeight = Math.max(S.laneMin, Math.min(S.laneMax, laneHeight));
+  const twoLineCells = laneHeight >= S.twoLineMin;
+
+  const statsWidth = twoLineCells ? S.statsWidthTwoLine : S.statsWidth;
+  const label: Box = { x: midX, y: top, w: S.partitionLabelWidth, h: 0 };
+  const laneLabel: Box = { x: label.x + label.w + 6, y: top, w: S.laneLabelWidth, h: 0 };
+  const stats: Box = { x: midX + midW - statsWidth, y: top, w: statsWidth, h: 0 };
+  const cellsX = laneLabel.x + laneLabel.w + 4;
+  const cellsW = Math.max(S.cellMin * 4, stats.x - 8 - cellsX);
+  // Prefer cells wide enough for a short key while at least 10 records fit; narrower ones beyond.
+  const wide = Math.floor(cellsW / 34);
+  const cellsPerLane = Math.max(4, wide >= 10 ? wide : Math.floor(cellsW / S.cellMin));
+  const cellWidth = Math.min(S.cellMax, cellsW / cellsPerLane);
+  const cells: Box = { x: cellsX, y: top, w: cellWidth * cellsPerLane, h: 0 };
+
+  const partitions: PartitionBox[] = [];
+  let y = top;
+  for (const p of input.partitions) {
+    const blockH = Math.max(S.blockMin, p.replicas * laneHeight);
+    // Centre the lanes in a block that the label made taller than its lanes.
+    const lanesTop = y + (blockH - p.replicas * laneHeight) / 2;
+    const laneBoxes: LaneBox[] = [];
+    for (let i = 0; i < p.replicas; i++)
+      laneBoxes.push({
+        index: i,
+        x: laneLabel.x,
+        y: lanesTop + i * laneHeight,
+        w: stats.x + stats.w - laneLabel.x,
+        h: laneHeight,
+      });
+    partitions.push({ key: p.key, x: midX, y, w: midW, h: blockH, lanes: laneBoxes });
+    y += blockH + S.blockGap;
+  }
+  const partitionsEnd = y - S.blockGap + S.pad;
+
+  const producers = new Map<string, Box>();
+  input.producers.forEach((id, i) => {
+    producers.set(id, {
+      x: producerColumn.x,
+      y: brokerRow.y + i * (S.producerHeight + 10),
+      w: producerColumn.w,
+      h: S.producerHeight,
+    });
+  });
+
+  // Groups stack down the right-hand column: a header, then one row per member.
+  let gy = brokerRow.y;
+  const groupBoxes = new Map<string, Box>();
+  for (const g of groups) {
+    const h = S.groupHeaderHeight + g.members.length * (S.memberHeight + 4) + 4;
+    groupBoxes.set(`group:${g.groupId}`, { x: consumerColumn.x, y: gy, w: consumerColumn.w, h });
+    g.members.forEach((m, i) => {
+      groupBoxes.set(m, {
+        x: consumerColumn.x + 6,
+        y: gy + S.groupHeaderHeight + i * (S.memberHeight + 4),
+        w: consumerColumn.w - 12,
+        h: S.memberHeight,
+      });
+    });
+    gy += h + 10;
+  }
+
+  const contentHeight = Math.max(height, partitionsEnd, gy + S.pad);
+  const actorBoxes = new Map<string, Box>();
+  for (const [id, b] of groupBoxes) if (!id.startsWith("group:")) actorBoxes.set(id, b);
+  for (const [id, b] of producers) actorBoxes.set(id, b);
+  for (const [id, b] of brokers) actorBoxes.set(`b${id}`, b);
+  for (const [id, b] of controlNodes) actorBoxes.set(id, b);
+
+  return {
+    width,
+    height: contentHeight,
+    producerColumn: { ...producerColumn, h: contentHeight - 2 * S.pad },
+    consumerColumn: { ...consumerColumn, h: contentHeight - 2 * S.pad },
+    producers,
+    controlRow,
+    controlNodes,
+    brokerRow,
+    brokers,
+    legend,
+    partitions,
+    columns: {
+      label: { ...label, h: y - top },
+      laneLabel: { ...laneLabel, h: y - top },
+      cells: { ...cells, h: y - top },
+      stats: { ...stats, h: y - top },
+    },
+    cellWidth,
+    cellsPerLane,
+    laneHeight,
+    twoLineCells,
+    actorBoxes,
+    groupBoxes,
+  };
+}
+
+/**
+ * The offsets a partition's lanes show: the newest `count` up to the furthest
+ * log end (or ghost) of any replica, so that one offset sits at the same x in
+ * every lane and divergent replicas line up.
+ */
+export function offsetWindow(endOffsets: readonly number[], count: number): { start: number; end: number } {
+  const end = Math.max(0, ...endOffsets);
+  // Keep one free cell at the right for the LEO marker of the furthest replica.
+  const start = Math.max(0, end - (count - 1));
+  return { start, end };
+}
+
+/** x of the left edge of offset `o`'s cell (a boundary: HW and LEO markers sit at x(HW), x(LEO)). */
+export function offsetX(o: number, windowStart: number, cells: Box, cellWidth: number): number {
+  return cells.x + (o - windowStart) * cellWidth;
+}
+
+/** A marker's x, kept inside the lane (an offset left of the window pins to the left edge). */
+export function clampedOffsetX(
+  o: number,
+  windowStart: number,
+  cells: Box,
+  cellWidth: number,
+): { x: number; clipped: boolean } {
+  const x = offsetX(o, windowStart, cells, cellWidth);
+  if (x < cells.x) return { x: cells.x, clipped: true };
+  if (x > cells.x + cells.w) return { x: cells.x + cells.w, clipped: true };
+  return { x, clipped: false };
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import {
+  classifyMessage,
+  messagePath,
+  minVisibleMsFor,
+  pathKindFor,
+  pointOnPath,
+  progressAt,
+  visibleMessages,
+  visualProgress,
+} from "./messages.ts";
+
+describe("message kinds", () => {
+  it("tells data, control and routine traffic apart, each with a letter", () => {
+    expect(classifyMessage("Produce")).toMatchObject({ family: "produce", response: false, letter: "P" });
+    expect(classifyMessage("ProduceResponse")).toMatchObject({ family: "produce", response: true });
+    expect(classifyMessage("Fetch")).toMatchObject({ family: "fetch", letter: "F" });
+    expect(classifyMessage("kraft.AlterPartition").family).toBe("control");
+    expect(classifyMessage("zk.LeaderAndIsr").family).toBe("control");
+    expect(classifyMessage("kraft.BrokerHeartbeat").family).toBe("routine");
+    expect(classifyMessage("zk.ping").family).toBe("routine");
+    expect(classifyMessage("zk.pong")).toMatchObject({ family: "routine", response: true });
+    expect(classifyMessage("kraft.Fetch").family).toBe("routine");
+    expect(classifyMessage("ConnectionRefused").family).toBe("refused");
+  });
+});
+
+describe("where a message is", () => {
+  const trace = [
+    { kind: "send", time: 90, actor: "p1", data: { to: "b1", type: "Produce", arriveAtMs: 93 } },
+    { kind: "deliver", time: 93, actor: "b1" },
+    { kind: "send", time: 99, actor: "b2", data: { to: "b1", type: "Fetch", arriveAtMs: 104 } },
+  ];
+  const inFlight = [{ source: "b2", target: "b1", type: "Fetch", sentAtMs: 99, deliverAtMs: 104, lost: false }];
+
+  it("draws messages in flight and those sent within the visible window, once each", () => {
+    const m = visibleMessages(trace, inFlight, 100, 50);
+    expect(m.map((x) => x.type)).toEqual(["Produce", "Fetch"]);
+    expect(visibleMessages(trace, inFlight, 200, 50).map((x) => x.type)).toEqual(["Fetch"]);
+  });
+
+  it("is a pure function of the playhead, each message taking at least the visible time", () => {
+    const msg = { sentAtMs: 90, deliverAtMs: 93 };
+    expect(visualProgress(msg, 90, 50)).toBe(0);
+    expect(visualProgress(msg, 115, 50)).toBe(0.5);
+    expect(visualProgress(msg, 200, 50)).toBe(1);
+    expect(visualProgress({ sentAtMs: 0, deliverAtMs: 1000 }, 500, 50)).toBe(0.5);
+    expect(progressAt(100, 200, 150)).toBe(0.5);
+    expect(minVisibleMsFor(1)).toBeGreaterThan(100);
+    expect(minVisibleMsFor(0.01)).toBeLessThan(10);
+  });
+
+  it("sends a request and its response along different paths", () => {
+    const b1 = { x: 0, y: 100, w: 100, h: 60 };
+    const b3 = { x: 300, y: 100, w: 100, h: 60 };
+    const there = pointOnPath(messagePath(b1, b3, "row"), 0.5);
+    const back = pointOnPath(messagePath(b3, b1, "row"), 0.5);
+    expect(there.y).toBeLessThan(100); // above the cards
+    expect(back.y).toBeLessThan(100);
+    expect(there.y).not.toBe(back.y);
+    const p1 = { x: -200, y: 100, w: 140, h: 100 };
+    const toBroker = pointOnPath(messagePath(p1, b3, "toBroker"), 0.5);
+    expect(toBroker.y).toBeGreaterThan(160); // under the broker row
+    expect(pathKindFor("b1", "b2")).toBe("row");
+    expect(pathKindFor("p1", "b2")).toBe("toBroker");
+    expect(pathKindFor("b2", "p1")).toBe("fromBroker");
+    expect(pathKindFor("b2", "c1")).toBe("other");
+  });
+});

@@ -1,0 +1,215 @@
+// Messages in flight: what kind each one is, and where it is at a given
+// playhead. A message travels a gentle curve from its source's anchor to its
+// target's; the curve bends to the left of its direction, so a request and
+// its response take different paths and never sit on top of each other.
+
+import type { Box, Point } from "./cluster.ts";
+
+export type MessageFamily = "produce" | "fetch" | "control" | "routine" | "refused";
+
+export interface MessageKind {
+  family: MessageFamily;
+  /** A response travels back: drawn hollow. */
+  response: boolean;
+  /** One letter drawn in the dot, so colour is never the only signal. */
+  letter: string;
+  /** Short name for the legend and the dot's label. */
+  label: string;
+}
+
+/** Routine traffic (heartbeats, metadata polling, Raft fetches, ZooKeeper pings) hides behind a toggle. */
+export function classifyMessage(type: string): MessageKind {
+  const response = /Response$|^zk\.(pong|response|connected)$/.test(type);
+  const base = type.replace(/Response$/, "");
+  if (base === "Produce") return { family: "produce", response, letter: "P", label: "Produce" };
+  if (base === "Fetch") return { family: "fetch", response, letter: "F", label: "Fetch" };
+  if (type === "ConnectionRefused") return { family: "refused", response: true, letter: "✕", label: "refused" };
+  if (/AlterPartition$/.test(base)) return { family: "control", response, letter: "A", label: "AlterPartition" };
+  if (/LeaderAndIsr$/.test(base)) return { family: "control", response, letter: "L", label: "LeaderAndIsr" };
+  if (/UpdateMetadata$/.test(base)) return { family: "control", response, letter: "U", label: "UpdateMetadata" };
+  if (/\.(Vote|BeginQuorumEpoch|EndQuorumEpoch)$/.test(base))
+    return { family: "control", response, letter: "V", label: base.replace(/^kraft\./, "") };
+  if (/BrokerRegistration$|ControlledShutdown$/.test(base))
+    return { family: "control", response, letter: "R", label: base.replace(/^kraft\./, "") };
+  if (/^zk\.(watch|expired|request|connect)$/.test(base) || type === "zk.response" || type === "zk.connected")
+    return { family: "control", response, letter: "Z", label: base.replace(/^zk\./, "ZooKeeper ") };
+  if (/Heartbeat$|^zk\.(ping|pong)$/.test(base))
+    return { family: "routine", response, letter: "H", label: "heartbeat" };
+  if (/MetadataFetch$|^Metadata$/.test(base)) return { family: "routine", response, letter: "M", label: "metadata" };
+  if (base === "kraft.Fetch") return { family: "routine", response, letter: "R", label: "Raft fetch" };
+  return { family: "routine", response, letter: "·", label: type };
+}
+
+export const FAMILY_COLOUR: Record<MessageFamily, string> = {
+  produce: "#0969da",
+  fetch: "#1a7f37",
+  control: "#8250df",
+  routine: "#6e7781",
+  refused: "#cf222e",
+};
+
+export interface VisibleMessage {
+  key: string;
+  source: string;
+  target: string;
+  type: string;
+  sentAtMs: number;
+  /** When it arrives (or arrived); for messages read from the trace, when the engine said it would. */
+  deliverAtMs: number;
+  lost: boolean;
+}
+
+interface SendLike {
+  kind: string;
+  time: number;
+  actor: string;
+  data?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The messages to draw at `nowMs`: those in flight, plus those sent in the
+ * last `minVisibleMs` even if already delivered. Network latency is a few ms
+ * of virtual time, far less than a frame at 1×, so each message is drawn for
+ * at least `minVisibleMs` (a view setting tied to the speed, like a zoom):
+ * the picture is still a pure function of the playhead and that setting.
+ */
+export function visibleMessages(
+  trace: readonly SendLike[],
+  inFlight: readonly {
+    source: string;
+    target: string;
+    type: string;
+    sentAtMs: number;
+    deliverAtMs: number;
+    lost: boolean;
+  }[],
+  nowMs: number,
+  minVisibleMs: number,
+  maxScan = 3000,
+): VisibleMessage[] {
+  const out = new Map<string, VisibleMessage>();
+  for (const m of inFlight) {
+    const key = `${m.source}>${m.target}|${m.type}|${m.sentAtMs}`;
+    out.set(key, { key, ...m });
+  }
+  const stop = Math.max(0, trace.length - maxScan);
+  for (let i = trace.length - 1; i >= stop; i--) {
+    const e = trace[i];
+    if (e.time < nowMs - minVisibleMs) break;
+    if (e.kind !== "send" || e.time > nowMs) continue;
+    const d = e.data ?? {};
+    const target = typeof d.to === "string" ? d.to : null;
+    const type = typeof d.type === "string" ? d.type : null;
+    if (!target || !type) continue;
+    const key = `${e.actor}>${target}|${type}|${e.time}`;
+    if (out.has(key)) continue;
+    const arrive = typeof d.arriveAtMs === "number" ? d.arriveAtMs : e.time;
+    out.set(key, { key, source: e.actor, target, type, sentAtMs: e.time, deliverAtMs: arrive, lost: false });
+  }
+  return [...out.values()].sort((a, b) => a.sentAtMs - b.sentAtMs || (a.key < b.key ? -1 : 1));
+}
+
+/** Progress along the path, each message taking at least `minVisibleMs` to cross. */
+export function visualProgress(
+  m: { sentAtMs: number; deliverAtMs: number },
+  nowMs: number,
+  minVisibleMs: number,
+): number {
+  return progressAt(m.sentAtMs, m.sentAtMs + Math.max(m.deliverAtMs - m.sentAtMs, minVisibleMs), nowMs);
+}
+
+/** Virtual ms a message stays in view: about a third of a second of wall time at `speed`, within bounds. */
+export function minVisibleMsFor(speed: number): number {
+  return Math.min(400, Math.max(1, speed * 320));
+}
+
+/** The fraction of its path a message has covered at `nowMs`, in [0, 1]. */
+export function progressAt(sentAtMs: number, deliverAtMs: number, nowMs: number): number {
+  if (deliverAtMs <= sentAtMs) return 1;
+  return Math.min(1, Math.max(0, (nowMs - sentAtMs) / (deliverAtMs - sentAtMs)));
+}
+
+const centre = (b: Box): Point => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
+
+/** Where the line from the box's centre towards `towards` leaves the box. */
+export function edgePoint(b: Box, towards: Point): Point {
+  const c = centre(b);
+  const dx = towards.x - c.x;
+  const dy = towards.y - c.y;
+  if (dx === 0 && dy === 0) return c;
+  const sx = dx === 0 ? Infinity : b.w / 2 / Math.abs(dx);
+  const sy = dy === 0 ? Infinity : b.h / 2 / Math.abs(dy);
+  const s = Math.min(sx, sy);
+  return { x: c.x + dx * s, y: c.y + dy * s };
+}
+
+export interface MessagePath {
+  from: Point;
+  control: Point;
+  to: Point;
+}
+
+export type PathKind = "row" | "toBroker" | "fromBroker" | "other";
+
+/**
+ * The path of a message between two boxes:
+ * - "row": boxes in one row (brokers, or controllers), joined by an arc over
+ *   their tops; rightward higher than leftward, so a request and its response
+ *   never share a path.
+ * - "toBroker" / "fromBroker": a client (producer, consumer) and a broker: the curve dips under
+ *   the broker row to the broker's bottom edge, so it never crosses the cards
+ *   in between; requests arrive left of centre, responses leave right of it.
+ * - "other": a gentle curve bent to the left of the direction of travel.
+ */
+export function messagePath(source: Box, target: Box, kind: PathKind = "other"): MessagePath {
+  if (kind === "row") {
+    const from = { x: source.x + source.w / 2, y: source.y };
+    const to = { x: target.x + target.w / 2, y: target.y };
+    const dist = Math.abs(to.x - from.x);
+    const right = to.x > from.x;
+    const lift = Math.min(right ? 56 : 34, 14 + dist * (right ? 0.3 : 0.16));
+    return { from, to, control: { x: (from.x + to.x) / 2, y: Math.min(from.y, to.y) - lift } };
+  }
+  if (kind === "toBroker" || kind === "fromBroker") {
+    const clientIsSource = kind === "toBroker";
+    const client = clientIsSource ? source : target;
+    const broker = clientIsSource ? target : source;
+    const shift = clientIsSource ? -10 : 10;
+    const brokerEnd = { x: broker.x + broker.w / 2 + shift, y: broker.y + broker.h };
+    const clientEnd = edgePoint(client, brokerEnd);
+    const dip = Math.max(client.y + client.h / 2, brokerEnd.y) + (clientIsSource ? 18 : 30);
+    const control = { x: (clientEnd.x + brokerEnd.x) / 2, y: dip };
+    return clientIsSource ? { from: clientEnd, control, to: brokerEnd } : { from: brokerEnd, control, to: clientEnd };
+  }
+  const from = edgePoint(source, centre(target));
+  const to = edgePoint(target, centre(source));
+  const dx = to.x - from.x;
+  const dy = to.y - from.y;
+  const len = Math.hypot(dx, dy) || 1;
+  const off = Math.min(40, len * 0.12 + 8);
+  // Left of the direction of travel on screen (y grows downwards).
+  return {
+    from,
+    to,
+    control: { x: (from.x + to.x) / 2 + (dy / len) * off, y: (from.y + to.y) / 2 - (dx / len) * off },
+  };
+}
+
+/** How two actors are placed relative to each other, by their ids (b1.. brokers, c1.. / zk1.. control nodes). */
+export function pathKindFor(source: string, target: string): PathKind {
+  const broker = (id: string) => /^b\d+$/.test(id);
+  const control = (id: string) => /^(c|zk)\d+$/.test(id);
+  if ((broker(source) && broker(target)) || (control(source) && control(target))) return "row";
+  if (!control(source) && !control(target) && broker(source) !== broker(target))
+    return broker(target) ? "toBroker" : "fromBroker";
+  return "other";
+}
+
+/** The point at fraction `t` of a path (a quadratic Bézier curve). */
+export function pointOnPath(p: MessagePath, t: number): Point {
+  const u = 1 - t;
+  return {
+    x: u * u * p.from.x + 2 * u * t * p.control.x + t * t * p.to.x,
+    y: u * u * p.from.y + 2 * u * t * p.control.y + t * t * p.to.y,
+  };
+}

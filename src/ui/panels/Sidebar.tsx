@@ -1,0 +1,55 @@
+import type { KeyboardEvent } from "react";
+import { setSideTab, useSim, type SideTab } from "../../store/simStore.ts";
+import { EventLog } from "../EventLog.tsx";
+import { ActionsPanel } from "./ActionsPanel.tsx";
+import { ControllerPanel } from "./ControllerPanel.tsx";
+import { GuaranteesPanel } from "./GuaranteesPanel.tsx";
+import { Inspector } from "./Inspector.tsx";
+
+const TABS: { id: SideTab; label: string }[] = [
+  { id: "inspector", label: "Inspector" },
+  { id: "actions", label: "Actions" },
+  { id: "controller", label: "Controller" },
+  { id: "events", label: "Events" },
+];
+
+/** The right-hand column: the guarantees always in view, and tabs for the rest. */
+export function Sidebar() {
+  const tab = useSim((s) => s.sideTab);
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const i = TABS.findIndex((t) => t.id === tab);
+    const next = e.key === "ArrowRight" ? i + 1 : e.key === "ArrowLeft" ? i - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    const t = TABS[(next + TABS.length) % TABS.length];
+    setSideTab(t.id);
+    document.getElementById(`tab-${t.id}`)?.focus();
+  };
+  return (
+    <aside className="sidebar">
+      <GuaranteesPanel />
+      <div className="tabs" role="tablist" aria-label="Panels" onKeyDown={onKeyDown}>
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            id={`tab-${t.id}`}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => setSideTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === "inspector" ? <Inspector /> : null}
+        {tab === "actions" ? <ActionsPanel /> : null}
+        {tab === "controller" ? <ControllerPanel /> : null}
+        {tab === "events" ? <EventLog embedded /> : null}
+      </div>
+    </aside>
+  );
+}
