@@ -140,4 +140,5 @@ print("cluster.sim_to_wall_ratio", CLUSTER_BENCH_SCENARIO.durationMs / clusterWa
 print("cluster.wall_ms", clusterWall, "ms", 0);
 print("cluster.peak_heap_mb", Math.max(...clusterRuns.map((r) => r.peakHeapMb)), "MB", 1);
 print("cluster.records_acknowledged", clusterRuns[0].records, "records");
-if (new Set(clusterRuns.map((r) => r.hash)).size !== 1) throw new Error("bench: cluster runs gave different trace hashes");
+if (new Set(clusterRuns.map((r) => r.hash)).size !== 1)
+  throw new Error("bench: cluster runs gave different trace hashes");

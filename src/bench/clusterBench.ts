@@ -21,7 +21,10 @@ export const CLUSTER_BENCH_SCENARIO = {
 };
 
 export function runClusterBench(mode: "kraft" | "zookeeper" = "kraft") {
-  const sim = createSimulation({ ...CLUSTER_BENCH_SCENARIO, cluster: { ...CLUSTER_BENCH_SCENARIO.cluster, mode } }, { checkpointIntervalMs: 1e12 });
+  const sim = createSimulation(
+    { ...CLUSTER_BENCH_SCENARIO, cluster: { ...CLUSTER_BENCH_SCENARIO.cluster, mode } },
+    { checkpointIntervalMs: 1e12 },
+  );
   sim.runUntil(CLUSTER_BENCH_SCENARIO.durationMs);
   return sim;
 }

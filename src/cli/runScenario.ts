@@ -3,7 +3,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createSimulation, ScenarioError, type ExpectationVerdict, type LostRecord, type Simulation } from "../engine/index.ts";
+import {
+  createSimulation,
+  ScenarioError,
+  type ExpectationVerdict,
+  type LostRecord,
+  type Simulation,
+} from "../engine/index.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
 
 export const LIBRARY_DIR = resolve(fileURLToPath(new URL("../scenarios/library", import.meta.url)));
