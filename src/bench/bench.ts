@@ -7,7 +7,7 @@
 
 import { heapPop, heapPush } from "../engine/core/heap.ts";
 import { createSimulation } from "../engine/index.ts";
-import { CLUSTER_BENCH_SCENARIO } from "./clusterBench.ts";
+import { BOXING_DAY_SCENARIO, CLUSTER_BENCH_SCENARIO } from "./clusterBench.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
@@ -142,3 +142,31 @@ print("cluster.peak_heap_mb", Math.max(...clusterRuns.map((r) => r.peakHeapMb)),
 print("cluster.records_acknowledged", clusterRuns[0].records, "records");
 if (new Set(clusterRuns.map((r) => r.hash)).size !== 1)
   throw new Error("bench: cluster runs gave different trace hashes");
+
+// ---------------------------------------------------------------- Boxing Day (issue 4)
+// Producers and two consumer groups on top of the cluster above. One run: it is long.
+function runBoxingDayOnce(): { wallMs: number; peakHeapMb: number; produced: number; consumed: number } {
+  gc();
+  let peak = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  const sim = createSimulation(BOXING_DAY_SCENARIO, { checkpointIntervalMs: 1e12 });
+  for (let t = 1000; t <= BOXING_DAY_SCENARIO.durationMs; t += 1000) {
+    sim.runUntil(t);
+    const used = process.memoryUsage().heapUsed;
+    if (used > peak) peak = used;
+  }
+  const wallMs = performance.now() - t0;
+  const view = sim.cluster()!;
+  const produced = view.producers.reduce((n, p) => n + p.acknowledged, 0);
+  const consumed = view.consumers.reduce((n, c) => n + c.recordsRead, 0);
+  return { wallMs, peakHeapMb: peak / 1048576, produced, consumed };
+}
+
+if (process.env.BENCH_SKIP_BOXING_DAY !== "1") {
+  const bd = runBoxingDayOnce();
+  print("boxingday.sim_to_wall_ratio", BOXING_DAY_SCENARIO.durationMs / bd.wallMs, "x (target >= 100)", 2);
+  print("boxingday.records_per_s", ((bd.produced + bd.consumed) / bd.wallMs) * 1000, "records/s (produced + consumed per wall second)");
+  print("boxingday.peak_heap_mb", bd.peakHeapMb, "MB", 1);
+  print("boxingday.records_produced", bd.produced, "records");
+  print("boxingday.records_consumed", bd.consumed, "records");
+}
