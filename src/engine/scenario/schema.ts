@@ -6,6 +6,7 @@
 // list of known names, so a typo is an error, not a silent no-op.
 
 import { z } from "zod";
+import { nodeId, timeMs, topicName } from "./fields.ts";
 import {
   BROKER_CONFIG_NAMES,
   TIMING_NAMES,
@@ -28,21 +29,6 @@ import {
   producerSchema,
 } from "../kafka/producer/schema.ts";
 
-const nodeId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.-]+$/, "a node id uses letters, digits, '.', '_' or '-'");
-const topicName = z
-  .string()
-  .min(1)
-  .max(249)
-  .regex(/^[A-Za-z0-9._-]+$/, "a topic name uses letters, digits, '.', '_' or '-' (as Kafka requires)");
-const timeMs = z
-  .number()
-  .int()
-  .min(0)
-  .max(86_400_000 * 7);
 const settings = z.record(z.string(), z.union([z.number(), z.boolean(), z.string()]));
 const acks = z.union([z.literal("all"), z.literal(-1), z.literal(0), z.literal(1)]);
 

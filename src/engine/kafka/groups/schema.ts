@@ -3,18 +3,9 @@
 // Settings are written with Kafka's own names; unknown names are errors.
 
 import { z } from "zod";
+import { nodeId, topicName } from "../../scenario/fields.ts";
 import { assignorName } from "./config.ts";
 
-const nodeId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.-]+$/, "a node id uses letters, digits, '.', '_' or '-'");
-const topicName = z
-  .string()
-  .min(1)
-  .max(249)
-  .regex(/^[A-Za-z0-9._-]+$/, "a topic name uses letters, digits, '.', '_' or '-' (as Kafka requires)");
 /** Kafka: group ids are any non-empty string; we keep them printable. */
 const groupId = z.string().min(1).max(200);
 const ms = z.number().int().min(0).max(86_400_000);

@@ -8,25 +8,10 @@
 // file does not import it (scenario/schema.ts imports this one).
 
 import { z } from "zod";
+import { nodeId, timeMs, topicName } from "../../scenario/fields.ts";
 import type { ConfigProblem } from "../configNames.ts";
 import { producerDefaults, resolveProducerSettings, type ProfileName } from "./settings.ts";
 import type { Timings } from "../profile.ts";
-
-const nodeId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.-]+$/, "a node id uses letters, digits, '.', '_' or '-'");
-const topicName = z
-  .string()
-  .min(1)
-  .max(249)
-  .regex(/^[A-Za-z0-9._-]+$/, "a topic name uses letters, digits, '.', '_' or '-' (as Kafka requires)");
-const timeMs = z
-  .number()
-  .int()
-  .min(0)
-  .max(86_400_000 * 7);
 
 /** Producer settings by their Kafka names, e.g. { "acks": "all", "linger.ms": 5 }. */
 export const producerSettingsSchema = z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.null()]));
