@@ -118,6 +118,14 @@ function mutate(doc: Json, at: (string | number)[], op: "set" | "delete" | "addK
   return copy;
 }
 
+describe("ids that collide with built-in object names", () => {
+  it("are refused with the path named (found by the fuzz test below: a node called constructor)", () => {
+    expect(() => createSimulation({ ...ring, toy: { nodes: ["n1", "constructor"] } })).toThrow(
+      /toy\.nodes\[1\].*built-in object names/,
+    );
+  });
+});
+
 describe("fuzz: mutated scenario files and links", () => {
   it("every mutated scenario either loads or fails with a ScenarioError naming a path", () => {
     const docs = library as unknown as Json[];

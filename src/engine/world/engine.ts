@@ -199,13 +199,13 @@ export class Engine {
   // ---------------------------------------------------------------- actors
 
   actor(id: string): ActorRecord {
-    const a = this.world.actors[id];
+    const a = Object.hasOwn(this.world.actors, id) ? this.world.actors[id] : undefined;
     if (!a) throw new RangeError(`no actor "${id}"`);
     return a;
   }
 
   hasActor(id: string): boolean {
-    return this.world.actors[id] !== undefined;
+    return Object.hasOwn(this.world.actors, id);
   }
 
   kindOf(actor: ActorRecord): ActorKind {
@@ -215,7 +215,7 @@ export class Engine {
   }
 
   spawn(id: string, kind: string, config: Record<string, unknown> = {}): ActorRecord {
-    if (this.world.actors[id]) throw new RangeError(`actor "${id}" already exists`);
+    if (Object.hasOwn(this.world.actors, id)) throw new RangeError(`actor "${id}" already exists`);
     const k = this.registry.kinds[kind];
     if (!k) throw new RangeError(`unknown actor kind "${kind}"`);
     const actor: ActorRecord = {
@@ -493,7 +493,7 @@ export class Engine {
 
   private deliver(entry: DeliverEntry): void {
     const { source, target, event } = entry;
-    const targetActor = this.world.actors[target];
+    const targetActor = Object.hasOwn(this.world.actors, target) ? this.world.actors[target] : undefined;
     let dropReason: string | undefined;
     if (entry.lost) dropReason = entry.lossReason ?? "lost";
     else if (this.world.net.blocked[`${source}>${target}`])

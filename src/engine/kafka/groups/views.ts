@@ -254,7 +254,7 @@ function analyzeGroupLedger(
   consumers: ActorRecord[],
 ): { recordsRead: number; duplicates: number; skips: number; reorderedKeys: string[] } {
   const entries: LedgerEntry[] = [];
-  for (const a of consumers) entries.push(...consumerData(a).ledger);
+  for (const a of consumers) for (const e of consumerData(a).ledger) entries.push(e);
   entries.sort((x, y) => x.readAtMs - y.readAtMs);
   const seen = new Map<string, Set<number>>();
   const lastByKey = new Map<string, number>();
