@@ -17,6 +17,8 @@ import { Timeline } from "./ui/Timeline.tsx";
 import { Toolbar } from "./ui/Toolbar.tsx";
 import { TextEquivalent } from "./ui/TextEquivalent.tsx";
 import { networkNodes, visibleIslands } from "./ui/networkNodes.ts";
+import { SessionControls } from "./ui/session/SessionControls.tsx";
+import { loadFile, startLinkHandling } from "./ui/session/sessionFiles.ts";
 
 const entries = scenarioLibrary.map((e) => {
   try {
@@ -33,8 +35,11 @@ export function App() {
   const toggleHelp = useCallback(() => setHelpOpen((o) => !o), []);
   useShortcuts(toggleHelp);
   useEffect(() => startFrameLoop(), []);
+  useEffect(() => startLinkHandling(), []);
+  const [dropping, setDropping] = useState(false);
   const scenarioId = useSim((s) => s.scenarioId);
   const error = useSim((s) => s.error);
+  const errorProblems = useSim((s) => s.errorProblems);
   const notice = useSim((s) => s.notice);
   const sim = useSim((s) => s.sim);
   const isCluster = sim.clusterModule !== null;
@@ -44,7 +49,25 @@ export function App() {
   const islands = visibleIslands(sim.islands(), networkNodes(sim.actors()));
 
   return (
-    <div className={`app${isCluster ? " app-cluster" : ""}`}>
+    <div
+      className={`app${isCluster ? " app-cluster" : ""}${dropping ? " dropping" : ""}`}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes("Files")) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "copy";
+        setDropping(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDropping(false);
+      }}
+      onDrop={(e) => {
+        const file = e.dataTransfer.files[0];
+        if (!file) return;
+        e.preventDefault();
+        setDropping(false);
+        void loadFile(file);
+      }}
+    >
       <header className="app-header">
         <h1>Kafka Sim</h1>
         <label className="scenario-picker">
@@ -104,6 +127,7 @@ export function App() {
             Kernel preview: toy nodes, not Kafka brokers
           </p>
         )}
+        <SessionControls />
         <button
           type="button"
           className="help-button"
@@ -115,8 +139,18 @@ export function App() {
         </button>
       </header>
       {error ? (
-        <div className="error" role="alert">
-          {error}{" "}
+        <div className="error" role="alert" data-testid="error">
+          <p>{error}</p>
+          {errorProblems && errorProblems.length > 0 ? (
+            <ul>
+              {errorProblems.slice(0, 20).map((p, i) => (
+                <li key={i}>
+                  <code>{p.path}</code>: {p.message}
+                </li>
+              ))}
+              {errorProblems.length > 20 ? <li>… and {errorProblems.length - 20} more</li> : null}
+            </ul>
+          ) : null}
           <button type="button" onClick={dismissError}>
             Dismiss
           </button>
@@ -169,6 +203,11 @@ export function App() {
         </>
       )}
       <Timeline />
+      {dropping ? (
+        <div className="drop-hint" aria-hidden="true">
+          Drop a scenario file (JSON or YAML) to open it
+        </div>
+      ) : null}
       {helpOpen ? <ShortcutHelp onClose={() => setHelpOpen(false)} /> : null}
     </div>
   );

@@ -9,9 +9,16 @@
 
 import { createStore } from "zustand/vanilla";
 import { useStore } from "zustand";
-import { createSimulation, type Simulation } from "../engine/index.ts";
+import {
+  createSimulation,
+  ScenarioError,
+  type InputEntry,
+  type ScenarioProblem,
+  type Simulation,
+} from "../engine/index.ts";
 import { scenarioLibrary } from "../scenarios/library.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
+import { decodeSessionLink, encodeSessionLink, sessionAsScenario, type Session } from "../scenarios/session.ts";
 import {
   applyVariant,
   describeTimingChanges,
@@ -67,6 +74,8 @@ export interface SimState {
   /** True when the last frame ran out of its work budget and the clock fell behind. */
   lagging: boolean;
   error: string | null;
+  /** The problems of a bad scenario file or link, each with its path (shown as a list under `error`). */
+  errorProblems: readonly ScenarioProblem[] | null;
   /** A plain-language notice (what a mode or profile switch changed). */
   notice: string[] | null;
 }
@@ -76,13 +85,31 @@ function scenarioText(scenarioId: string) {
   return { entry, raw: parseScenarioText(entry.text, entry.path) };
 }
 
-/** Scenarios loaded from a value rather than the library (tests, and later files and links), by id. */
-const customScenarios = new Map<string, unknown>();
+/** A scenario loaded from a value rather than the library (tests, files, links), with the seed and inputs it came with. */
+interface CustomScenario {
+  raw: unknown;
+  seed?: number;
+  inputs?: InputEntry[];
+}
+
+/** Scenarios loaded from a value rather than the library, by id. */
+const customScenarios = new Map<string, CustomScenario>();
 
 function simFor(scenarioId: string, variant: Variant = {}): { sim: Simulation; changes: string[] } {
-  const raw = customScenarios.has(scenarioId) ? customScenarios.get(scenarioId) : scenarioText(scenarioId).raw;
+  const custom = customScenarios.get(scenarioId);
+  const raw = custom ? custom.raw : scenarioText(scenarioId).raw;
   const { scenario, changes } = applyVariant(raw, variant);
-  return { sim: createSimulation(scenario), changes };
+  const options = custom ? { seed: custom.seed, inputs: custom.inputs } : {};
+  return { sim: createSimulation(scenario, options), changes };
+}
+
+/** The error state for a failure: the message, and the problems by path when it is a ScenarioError. */
+function errorState(e: unknown): Pick<SimState, "error" | "errorProblems"> {
+  if (e instanceof ScenarioError) {
+    const head = e.message.split("\n")[0].replace(/:$/, "");
+    return { error: head.charAt(0).toUpperCase() + head.slice(1), errorProblems: e.problems };
+  }
+  return { error: e instanceof Error ? e.message : String(e), errorProblems: null };
 }
 
 /** The first page shows a cluster; `?scenario=ID` in the address picks another. */
@@ -116,6 +143,7 @@ export const simStore = createStore<SimState>()(() => ({
   view: DEFAULT_VIEW,
   lagging: false,
   error: null,
+  errorProblems: null,
   notice: null,
 }));
 
@@ -210,10 +238,10 @@ export function act(input: { type: string; [k: string]: unknown }): boolean {
   const { sim } = simStore.getState();
   try {
     sim.act(input);
-    touched({ error: null });
+    touched({ error: null, errorProblems: null });
     return true;
   } catch (e) {
-    touched({ error: (e as Error).message });
+    touched(errorState(e));
     return false;
   }
 }
@@ -223,7 +251,8 @@ export function switchBranch(id: number): void {
   touched();
 }
 
-export function loadScenario(scenarioId: string, variant: Variant = {}): void {
+/** Loads a scenario (built-in or custom by id); true when it loaded, else the error is shown and what was open stays. */
+export function loadScenario(scenarioId: string, variant: Variant = {}): boolean {
   const before = simStore.getState().sim;
   try {
     const { sim, changes } = simFor(scenarioId, variant);
@@ -241,19 +270,89 @@ export function loadScenario(scenarioId: string, variant: Variant = {}): void {
       selectedEventId: null,
       selection: null,
       error: null,
+      errorProblems: null,
       notice,
       view: { ...simStore.getState().view, focusTopic: null, offsetAnchors: {} },
     });
+    return true;
   } catch (e) {
     // Keep what the user had open; say what was wrong.
-    touched({ error: (e as Error).message });
+    touched(errorState(e));
+    return false;
   }
 }
 
+let customIds = 0;
+
 /** Loads a scenario given as a value (validated like any other; a bad one leaves what was open). */
-export function loadScenarioValue(id: string, scenario: unknown): void {
-  customScenarios.set(id, scenario);
-  loadScenario(id);
+export function loadScenarioValue(id: string, scenario: unknown, options: Omit<CustomScenario, "raw"> = {}): boolean {
+  // A fresh id per load, so a failed load never replaces the custom scenario that is open.
+  const key = `${id}#${++customIds}`;
+  customScenarios.set(key, { raw: scenario, ...options });
+  const ok = loadScenario(key);
+  if (!ok) customScenarios.delete(key);
+  return ok;
+}
+
+/** Loads a scenario file's text (JSON or YAML); a bad file leaves what was open and lists its problems by path. */
+export function loadScenarioFile(text: string, fileName: string): boolean {
+  let raw: unknown;
+  try {
+    raw = parseScenarioText(text, fileName);
+  } catch (e) {
+    touched(errorState(e));
+    return false;
+  }
+  if (loadScenarioValue(`file:${fileName}`, raw)) return true;
+  // Say which file it was (the scenario's own errors name only paths inside it).
+  simStore.setState((s) => ({ error: `Could not open ${fileName}: ${s.error ?? "unknown error"}` }));
+  return false;
+}
+
+/** The open session: its scenario, seed, the user's own actions and the playhead. */
+export function currentSession(): Session {
+  const { sim } = simStore.getState();
+  return {
+    scenario: sim.scenario,
+    seed: sim.seed,
+    inputs: sim.inputLog.filter((x) => x.source === "user"),
+    playheadMs: sim.nowMs,
+  };
+}
+
+/** The open session as a share-link payload ("s2.…"). */
+export function sessionLinkPayload(): Promise<string> {
+  return encodeSessionLink(currentSession());
+}
+
+/** The open session as a scenario file that replays what the user did. */
+export function sessionScenarioFile(title?: string): Record<string, unknown> {
+  return sessionAsScenario(currentSession(), title);
+}
+
+/**
+ * Opens a share link's payload: the session's scenario with its seed and the
+ * user's inputs, at its playhead. A bad or tampered link shows what is wrong
+ * and leaves the open session as it was.
+ */
+export async function openSessionLink(payload: string): Promise<boolean> {
+  let session: Session;
+  try {
+    session = await decodeSessionLink(payload);
+  } catch (e) {
+    touched(errorState(e));
+    return false;
+  }
+  if (!loadScenarioValue("link", session.scenario, { seed: session.seed, inputs: session.inputs })) return false;
+  const { sim } = simStore.getState();
+  try {
+    if (session.playheadMs > 0) sim.runUntil(session.playheadMs);
+  } catch (e) {
+    touched(errorState(e));
+    return false;
+  }
+  touched();
+  return true;
 }
 
 /** The resolved timings of a cluster simulation (for saying what a profile switch changed). */
@@ -321,7 +420,7 @@ export function showOffsets(partitionKey: string, firstOffset: number | null): v
 }
 
 export function dismissError(): void {
-  simStore.setState({ error: null });
+  simStore.setState({ error: null, errorProblems: null });
 }
 
 export function dismissNotice(): void {

@@ -6,7 +6,7 @@
 import { createSimulation, type InputEntry } from "../engine/index.ts";
 import { scenarioLibrary } from "../scenarios/library.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
-import { loadScenario, loadScenarioValue, pause, runTo, seekTo, setSpeed, simStore } from "../store/simStore.ts";
+import { act, loadScenario, loadScenarioValue, pause, runTo, seekTo, setSpeed, simStore } from "../store/simStore.ts";
 
 export interface KafkaSimE2eApi {
   traceHashFor(scenario: unknown, options: { seed?: number; untilMs: number; inputs?: InputEntry[] }): string;
@@ -28,6 +28,12 @@ export interface KafkaSimE2eApi {
   /** Pauses and moves the playhead to `tMs` (backwards restores a checkpoint). */
   seek(tMs: number): void;
   setSpeed(speed: number): void;
+  /** Applies a user action now (as the UI would). */
+  act(input: { type: string; [k: string]: unknown }): boolean;
+  /** The user's own inputs on the current branch (what a share link carries). */
+  userInputs(): { atMs: number; type: string }[];
+  /** The scenario's title and duration. */
+  scenario(): { title: string; durationMs: number; seed: number };
   /** Leader, ISR and HW of every partition, as the engine has them. */
   partitions(): { key: string; leader: number; isr: number[]; hw: Record<string, number> }[];
 }
@@ -79,6 +85,19 @@ export function installE2eApi(): void {
     },
     setSpeed(speed) {
       setSpeed(speed);
+    },
+    act(input) {
+      return act(input);
+    },
+    userInputs() {
+      return simStore
+        .getState()
+        .sim.inputLog.filter((x) => x.source === "user")
+        .map((x) => ({ atMs: x.atMs, type: x.input.type }));
+    },
+    scenario() {
+      const { sim } = simStore.getState();
+      return { title: sim.scenario.title, durationMs: sim.scenario.durationMs, seed: sim.seed };
     },
     partitions() {
       const c = simStore.getState().sim.cluster(0);

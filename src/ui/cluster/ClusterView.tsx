@@ -12,7 +12,7 @@ import { useElementSize } from "../useElementSize.ts";
 import { useReducedMotion } from "../useReducedMotion.ts";
 import { networkNodes, visibleIslands } from "../networkNodes.ts";
 import { BrokerCard, BrokerErrorTag } from "./BrokerCard.tsx";
-import { ConsumerColumn, type ConsumerSummary, type GroupSummary } from "./ConsumerColumn.tsx";
+import { ConsumerColumn } from "./ConsumerColumn.tsx";
 import { ControlRow, type ControlNodeInfo } from "./ControlRow.tsx";
 import { Legend } from "./Legend.tsx";
 import { MessageLayer } from "./MessageLayer.tsx";
@@ -54,10 +54,8 @@ export function ClusterView() {
           return { id: z.actorId, alive: z.alive, state: ZK_ROLE[state] ?? state.toLowerCase(), active: false };
         });
 
-  // Consumer groups are being added to the engine's view: read them when they are there.
-  const withGroups = cluster as { groups?: readonly GroupSummary[]; consumers?: readonly ConsumerSummary[] };
-  const groups = withGroups.groups ?? [];
-  const consumers = withGroups.consumers ?? [];
+  const groups = cluster.groups ?? [];
+  const consumers = cluster.consumers ?? [];
   const layout = clusterLayout({
     width: size.width,
     height: size.height,
@@ -68,6 +66,7 @@ export function ClusterView() {
     groups: groups.map((g) => ({
       groupId: g.groupId,
       members: consumers.filter((c) => c.groupId === g.groupId).map((c) => c.id),
+      partitions: g.partitions.length,
     })),
   });
 
@@ -153,6 +152,7 @@ export function ClusterView() {
             groups={groups}
             consumers={consumers}
             boxes={layout.groupBoxes}
+            nowMs={sim.nowMs}
           />
           <Legend box={layout.legend} keys={seenKeys} colour={colour} />
           {partitions.length === 0 ? (

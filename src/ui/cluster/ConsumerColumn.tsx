@@ -1,38 +1,31 @@
+import type { ClusterView } from "../../engine/index.ts";
 import type { Box } from "../layout/cluster.ts";
+import { groupStateLabel, lagPath } from "./groupLag.ts";
 import { fit } from "./svgButton.ts";
 
-/** What the column reads of a consumer group (the engine's GroupView has more). */
-export interface GroupSummary {
-  groupId: string;
-  state: string;
-  generation: number;
-  totalLag: number;
-  rebalanceInProgress: boolean;
-}
+type GroupView = ClusterView["groups"][number];
+type ConsumerView = ClusterView["consumers"][number];
 
-/** What the column reads of a consumer (the engine's ConsumerView has more). */
-export interface ConsumerSummary {
-  id: string;
-  groupId: string;
-  alive: boolean;
-  assigned: string[];
-  lag: number;
-}
+const SPARK_W = 54;
+const SPARK_H = 14;
 
 /**
- * The right-hand column: consumer groups with their state, generation and
- * lag, and each member's assignment. Until a scenario has groups it says so.
+ * The right-hand column: consumer groups with their state, generation,
+ * assignor and lag (with a sparkline), each member's assignment, and the
+ * committed offset and lag per partition. Until a scenario has groups it says so.
  */
 export function ConsumerColumn({
   box,
   groups,
   consumers,
   boxes,
+  nowMs,
 }: {
   box: Box;
-  groups: readonly GroupSummary[];
-  consumers: readonly ConsumerSummary[];
+  groups: readonly GroupView[];
+  consumers: readonly ConsumerView[];
   boxes: Map<string, Box>;
+  nowMs: number;
 }) {
   if (groups.length === 0)
     return (
@@ -44,7 +37,7 @@ export function ConsumerColumn({
         <text className="column-title" x={box.x + 8} y={box.y + 37}>
           groups
         </text>
-        {["None in this", "scenario: they", "appear here", "when it has", "some."].map((line, i) => (
+        {["None in this", "scenario: add", "one under", "Actions."].map((line, i) => (
           <text key={line} className="column-note" x={box.x + 8} y={box.y + 60 + i * 16}>
             {line}
           </text>
@@ -58,6 +51,9 @@ export function ConsumerColumn({
         const members = consumers.filter((c) => c.groupId === g.groupId);
         const first = boxes.get(`group:${g.groupId}`);
         if (!first) return null;
+        const table = boxes.get(`group-table:${g.groupId}`);
+        const spark = lagPath(g.lagSamples, nowMs, SPARK_W, SPARK_H);
+        const settings = [g.assignor, g.rebalanceProtocol?.toLowerCase()].filter(Boolean).join(" · ");
         return (
           <g
             key={g.groupId}
@@ -67,33 +63,91 @@ export function ConsumerColumn({
             data-generation={g.generation}
             data-lag={g.totalLag}
           >
-            <title>{`Group ${g.groupId}: ${g.state}, generation ${g.generation}, lag ${g.totalLag}`}</title>
+            <title>{`Group ${g.groupId}: ${g.state}, generation ${g.generation}, ${settings || "no assignor yet"}, lag ${g.totalLag}`}</title>
             <rect className="card" x={first.x} y={first.y} width={first.w} height={first.h} rx={8} />
             <text className="group-name" x={first.x + 8} y={first.y + 18}>
-              {fit(g.groupId, chars)}
+              {fit(g.groupId, chars - 9)}
             </text>
-            <text className="group-line" x={first.x + 8} y={first.y + 34}>
-              {fit(`${g.state} · gen ${g.generation}`, chars + 2)}
-            </text>
-            <text className="group-line" x={first.x + 8} y={first.y + 49}>
+            <text className="group-lag" x={first.x + first.w - 8} y={first.y + 18} textAnchor="end">
               lag {g.totalLag}
-              {g.rebalanceInProgress ? " · rebalancing" : ""}
             </text>
+            <text
+              className={`group-state${g.rebalanceInProgress ? " rebalancing" : g.state === "Stable" ? " stable" : ""}`}
+              x={first.x + 8}
+              y={first.y + 36}
+              data-testid={`group-state-${g.groupId}`}
+            >
+              {fit(`${g.rebalanceInProgress ? "⟳ " : ""}${groupStateLabel(g.state)} · gen ${g.generation}`, chars)}
+            </text>
+            <text className="group-line" x={first.x + 8} y={first.y + 53}>
+              {fit(settings || "no assignor yet", chars - 9)}
+            </text>
+            {spark ? (
+              <path
+                className="lag-spark"
+                d={spark}
+                transform={`translate(${first.x + first.w - SPARK_W - 8},${first.y + 41})`}
+                aria-hidden="true"
+              />
+            ) : null}
             {members.map((c) => {
               const b = boxes.get(c.id);
               if (!b) return null;
+              const stalled = c.alive && c.stalledUntilMs > nowMs;
+              const status = !c.alive ? " (down)" : stalled ? " (stalled)" : "";
               return (
-                <g key={c.id} className={`member${c.alive ? "" : " down"}`} data-testid={`consumer-${c.id}`}>
+                <g
+                  key={c.id}
+                  className={`member${c.alive ? "" : " down"}${stalled ? " stalled" : ""}`}
+                  data-testid={`consumer-${c.id}`}
+                  data-lag={c.lag}
+                  data-assigned={c.assigned.join(",")}
+                >
                   <rect className="member-bg" x={b.x} y={b.y} width={b.w} height={b.h} rx={5} />
                   <text className="group-line" x={b.x + 6} y={b.y + 14}>
-                    {fit(`${c.id}${c.alive ? "" : " (down)"} · lag ${c.lag}`, chars)}
+                    {fit(`${c.id}${status} · lag ${c.lag}`, chars)}
                   </text>
                   <text className="member-assigned" x={b.x + 6} y={b.y + 28}>
-                    {fit(c.assigned.length ? c.assigned.join(", ") : "no partitions", chars + 2)}
+                    {fit(c.assigned.length ? c.assigned.join(", ") : "idle: no partitions", chars + 2)}
                   </text>
                 </g>
               );
             })}
+            {table ? (
+              <g className="group-table" data-testid={`group-table-${g.groupId}`}>
+                <text className="table-head" x={table.x} y={table.y + 13}>
+                  partition
+                </text>
+                <text className="table-head" x={table.x + table.w - 52} y={table.y + 13} textAnchor="end">
+                  committed
+                </text>
+                <text className="table-head" x={table.x + table.w} y={table.y + 13} textAnchor="end">
+                  lag
+                </text>
+                {g.partitions.map((p, i) => {
+                  const y = table.y + 20 + (i + 1) * 16 - 4;
+                  const key = `${p.topic}-${p.partition}`;
+                  return (
+                    <g key={key} data-testid={`group-partition-${g.groupId}-${key}`} data-lag={p.lag}>
+                      <text className="table-cell" x={table.x} y={y}>
+                        {fit(key, Math.floor((table.w - 100) / 6.8))}
+                      </text>
+                      <text className="table-cell num" x={table.x + table.w - 52} y={y} textAnchor="end">
+                        {p.committed ?? "–"}
+                      </text>
+                      <text
+                        className={`table-cell num${p.lag > 0 ? " lagging-cell" : ""}`}
+                        x={table.x + table.w}
+                        y={y}
+                        textAnchor="end"
+                      >
+                        {p.lag}
+                      </text>
+                    </g>
+                  );
+                })}
+              </g>
+            ) : null}
           </g>
         );
       })}

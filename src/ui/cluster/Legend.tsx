@@ -12,7 +12,12 @@ export function Legend({
   keys: readonly (string | null)[];
   colour: (key: string | null) => KeyColour;
 }) {
-  const shown = keys.slice(0, 5);
+  // As many key chips as fit beside the marker legend (330 px), at most five.
+  const chipWidth = (k: string | null) => 20 + fit(k ?? "no key", 9).length * 7 + 5;
+  let room = box.w - 330 - 10 - (keys.length > 5 ? 34 : 0);
+  let count = 0;
+  while (count < Math.min(5, keys.length) && room - chipWidth(keys[count]) >= 0) room -= chipWidth(keys[count++]);
+  const shown = keys.slice(0, Math.max(1, count));
   const more = keys.length - shown.length;
   const y = box.y + 4;
   const widths = shown.map((k) => 20 + fit(k ?? "no key", 9).length * 7);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  validateAddConsumer,
+  validateStall,
   validateAddPartitions,
   validateCreateTopic,
   validateIslands,
@@ -74,5 +76,33 @@ describe("action forms", () => {
       islands: [["b2", "b3"], ["b1"]],
       oneWay: true,
     });
+  });
+});
+
+describe("validateAddConsumer", () => {
+  const form = { id: "c9", groupId: "billing", topics: "orders, orders", processingMs: "" };
+  it("builds the engine input", () => {
+    expect(validateAddConsumer(form, ["c1"], ["orders"]).input).toEqual({
+      type: "addConsumer",
+      id: "c9",
+      groupId: "billing",
+      topics: ["orders"],
+    });
+    expect(validateAddConsumer({ ...form, processingMs: "20" }, [], ["orders"]).input).toMatchObject({
+      processingMsPerRecord: 20,
+    });
+  });
+  it("names the field that is wrong", () => {
+    const v = validateAddConsumer({ id: "c1", groupId: " ", topics: "nope", processingMs: "x" }, ["c1"], ["orders"]);
+    expect(v.input).toBeNull();
+    expect(v.errors.id).toMatch(/^Consumer id: .*already/);
+    expect(v.errors.groupId).toMatch(/^Group id/);
+    expect(v.errors.topics).toBe("Topics: no topic named nope");
+    expect(v.errors.processingMs).toMatch(/^Processing ms per record/);
+    expect(validateAddConsumer({ ...form, id: "<b>" }, [], ["orders"]).errors.id).toMatch(/letters, digits/);
+  });
+  it("checks a stall duration", () => {
+    expect(validateStall("500").input).toEqual({ forMs: 500 });
+    expect(validateStall("0").errors.forMs).toMatch(/^Stall for/);
   });
 });

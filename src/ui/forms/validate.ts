@@ -186,3 +186,66 @@ export function validateIslands(choice: Readonly<Record<string, number>>, oneWay
     return { input: null, errors: { islands: "Islands: put nodes in at least two different islands" } };
   return { input: { type: "partition", islands, ...(oneWay ? { oneWay: true } : {}) }, errors: {} };
 }
+
+export interface AddConsumerForm {
+  id: string;
+  groupId: string;
+  /** Comma-separated topic names. */
+  topics: string;
+  /** Milliseconds per record, optional. */
+  processingMs: string;
+}
+
+const NODE_ID = /^[A-Za-z0-9_.-]+$/;
+
+/** A new consumer: an id no other node has, a group, existing topics, an optional processing time. */
+export function validateAddConsumer(
+  form: AddConsumerForm,
+  existingIds: readonly string[],
+  topics: readonly string[],
+): Validated<Input> {
+  const errors: FieldErrors = {};
+  const id = form.id.trim();
+  if (id === "") errors.id = "Consumer id: enter an id";
+  else if (id.length > 64) errors.id = "Consumer id: at most 64 characters";
+  else if (!NODE_ID.test(id)) errors.id = "Consumer id: use letters, digits, '.', '_' or '-' only";
+  else if (existingIds.includes(id)) errors.id = `Consumer id: ${id} is already the id of another node`;
+  const groupId = form.groupId.trim();
+  if (groupId === "") errors.groupId = "Group id: enter a group id";
+  else if (groupId.length > 200) errors.groupId = "Group id: at most 200 characters";
+  const wanted = [
+    ...new Set(
+      form.topics
+        .split(",")
+        .map((t) => t.trim())
+        .filter((t) => t !== ""),
+    ),
+  ];
+  if (wanted.length === 0) errors.topics = "Topics: enter at least one topic";
+  else if (wanted.length > 20) errors.topics = "Topics: at most 20";
+  else {
+    const unknown = wanted.filter((t) => !topics.includes(t));
+    if (unknown.length > 0) errors.topics = `Topics: no topic named ${unknown.join(", ")}`;
+  }
+  let processing: number | undefined;
+  if (form.processingMs.trim() !== "")
+    processing = parseIntField(form.processingMs, "Processing ms per record", 0, 60_000, errors, "processingMs");
+  if (Object.keys(errors).length > 0) return { input: null, errors };
+  return {
+    input: {
+      type: "addConsumer",
+      id,
+      groupId,
+      topics: wanted,
+      ...(processing !== undefined ? { processingMsPerRecord: processing } : {}),
+    },
+    errors,
+  };
+}
+
+/** How long to stall a consumer (its poll loop stops; heartbeats go on). */
+export function validateStall(text: string): Validated<{ forMs: number }> {
+  const errors: FieldErrors = {};
+  const forMs = parseIntField(text, "Stall for (ms)", 1, 86_400_000, errors, "forMs");
+  return Object.keys(errors).length > 0 ? { input: null, errors } : { input: { forMs }, errors };
+}

@@ -30,7 +30,7 @@ export interface ClusterLayoutInput {
   /** Visible partitions in order, with their replica count. */
   partitions: readonly { key: string; replicas: number }[];
   /** Consumer groups with their members' ids (the column widens when there are any). */
-  groups?: readonly { groupId: string; members: readonly string[] }[];
+  groups?: readonly { groupId: string; members: readonly string[]; partitions?: number }[];
 }
 
 export interface LaneBox extends Box {
@@ -66,7 +66,7 @@ export interface ClusterLayout {
   twoLineCells: boolean;
   /** The box of every actor messages travel between, by actor id. */
   actorBoxes: Map<string, Box>;
-  /** Consumer groups ("group:ID") and their members (by consumer id). */
+  /** Consumer groups ("group:ID"), their members (by consumer id) and committed-offset tables ("group-table:ID"). */
   groupBoxes: Map<string, Box>;
 }
 
@@ -76,8 +76,11 @@ export const SIZES = {
   producerWidth: 146,
   producerHeight: 112,
   consumerWidth: 94,
-  consumerWidthWithGroups: 150,
-  groupHeaderHeight: 58,
+  consumerWidthWithGroups: 200,
+  groupHeaderHeight: 62,
+  /** The committed-offset table under a group's members: a title line, then one line per partition. */
+  groupTableTitle: 20,
+  groupTableLine: 16,
   memberHeight: 34,
   controlHeight: 36,
   brokerHeight: 64,
@@ -198,8 +201,18 @@ export function clusterLayout(input: ClusterLayoutInput): ClusterLayout {
   let gy = brokerRow.y;
   const groupBoxes = new Map<string, Box>();
   for (const g of groups) {
-    const h = S.groupHeaderHeight + g.members.length * (S.memberHeight + 4) + 4;
+    const membersEnd = S.groupHeaderHeight + g.members.length * (S.memberHeight + 4) + 4;
+    const parts = g.partitions ?? 0;
+    const table = parts > 0 ? S.groupTableTitle + parts * S.groupTableLine + 4 : 0;
+    const h = membersEnd + table;
     groupBoxes.set(`group:${g.groupId}`, { x: consumerColumn.x, y: gy, w: consumerColumn.w, h });
+    if (table > 0)
+      groupBoxes.set(`group-table:${g.groupId}`, {
+        x: consumerColumn.x + 6,
+        y: gy + membersEnd,
+        w: consumerColumn.w - 12,
+        h: table,
+      });
     g.members.forEach((m, i) => {
       groupBoxes.set(m, {
         x: consumerColumn.x + 6,
@@ -213,7 +226,8 @@ export function clusterLayout(input: ClusterLayoutInput): ClusterLayout {
 
   const contentHeight = Math.max(height, partitionsEnd, gy + S.pad);
   const actorBoxes = new Map<string, Box>();
-  for (const [id, b] of groupBoxes) if (!id.startsWith("group:")) actorBoxes.set(id, b);
+  for (const [id, b] of groupBoxes)
+    if (!id.startsWith("group:") && !id.startsWith("group-table:")) actorBoxes.set(id, b);
   for (const [id, b] of producers) actorBoxes.set(id, b);
   for (const [id, b] of brokers) actorBoxes.set(`b${id}`, b);
   for (const [id, b] of controlNodes) actorBoxes.set(id, b);

@@ -16,6 +16,7 @@ import {
 } from "../forms/validate.ts";
 import { networkNodes } from "../networkNodes.ts";
 import { FieldError } from "./FieldError.tsx";
+import { GroupActions } from "./GroupActions.tsx";
 
 export function ActionsPanel() {
   const d = useDerived();
@@ -65,6 +66,7 @@ export function ActionsPanel() {
       <CreateTopic cluster={cluster} />
       <AddPartitions cluster={cluster} />
       {cluster.producers.length > 0 ? <QuickProduce cluster={cluster} /> : null}
+      <GroupActions cluster={cluster} />
       <p className="note">
         Broker actions (crash, controlled shutdown, restart, pause, isolate) are on each broker: click it. Topic configs
         and elections for one partition: click the partition.

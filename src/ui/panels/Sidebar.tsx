@@ -3,6 +3,7 @@ import { setSideTab, useSim, type SideTab } from "../../store/simStore.ts";
 import { EventLog } from "../EventLog.tsx";
 import { ActionsPanel } from "./ActionsPanel.tsx";
 import { ControllerPanel } from "./ControllerPanel.tsx";
+import { ExpectationsChecklist } from "./ExpectationsChecklist.tsx";
 import { GuaranteesPanel } from "./GuaranteesPanel.tsx";
 import { Inspector } from "./Inspector.tsx";
 
@@ -28,6 +29,7 @@ export function Sidebar() {
   return (
     <aside className="sidebar">
       <GuaranteesPanel />
+      <ExpectationsChecklist />
       <div className="tabs" role="tablist" aria-label="Panels" onKeyDown={onKeyDown}>
         {TABS.map((t) => (
           <button
