@@ -75,7 +75,7 @@ function holds(
   lostCount: () => number,
 ): boolean {
   const partition =
-    "topic" in c ? view.partitions.find((p) => p.topic === c.topic && p.partition === c.partition) : undefined;
+    "partition" in c ? view.partitions.find((p) => p.topic === c.topic && p.partition === c.partition) : undefined;
   switch (c.type) {
     case "leaderChanged":
       return (
@@ -106,6 +106,18 @@ function holds(
       return view.controller.activeControllerId !== null && view.controller.activeControllerId !== baseline.controller;
     case "lostAcknowledgedRecords":
       return lostCount() >= c.atLeast;
+    case "groupState":
+      return view.groups.find((g) => g.groupId === c.groupId)?.state === c.state;
+    case "lagBelow":
+    case "lagAbove": {
+      const g = view.groups.find((x) => x.groupId === c.groupId);
+      if (!g) return false;
+      const lag =
+        c.topic === undefined
+          ? g.totalLag
+          : g.partitions.filter((p) => p.topic === c.topic).reduce((n, p) => n + p.lag, 0);
+      return c.type === "lagBelow" ? lag <= c.atMost : lag >= c.atLeast;
+    }
   }
 }
 
@@ -129,5 +141,11 @@ export function describeCondition(c: Condition): string {
       return "the active controller changed";
     case "lostAcknowledgedRecords":
       return `${c.atLeast} acknowledged record(s) are lost`;
+    case "groupState":
+      return `group ${c.groupId} is ${c.state}`;
+    case "lagBelow":
+      return `group ${c.groupId}'s lag is at most ${c.atMost}`;
+    case "lagAbove":
+      return `group ${c.groupId}'s lag is at least ${c.atLeast}`;
   }
 }

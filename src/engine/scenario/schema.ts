@@ -206,6 +206,25 @@ export const conditionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("brokerState"), node: nodeId, state: z.string().min(1).max(60) }).strict(),
   z.object({ type: z.literal("controllerChanged") }).strict(),
   z.object({ type: z.literal("lostAcknowledgedRecords"), atLeast: z.number().int().min(1).default(1) }).strict(),
+  z
+    .object({ type: z.literal("groupState"), groupId: z.string().min(1).max(200), state: z.string().min(1).max(40) })
+    .strict(),
+  z
+    .object({
+      type: z.literal("lagBelow"),
+      groupId: z.string().min(1).max(200),
+      atMost: z.number().int().min(0),
+      topic: topicName.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("lagAbove"),
+      groupId: z.string().min(1).max(200),
+      atLeast: z.number().int().min(0),
+      topic: topicName.optional(),
+    })
+    .strict(),
 ]);
 
 const whenStepSchema = z
@@ -453,10 +472,10 @@ export const scenarioSchema = z
     s.steps.forEach((step, i) => {
       if ("when" in step) {
         const c = step.when;
-        if ("topic" in c && !topics.has(c.topic))
+        if ("topic" in c && c.topic !== undefined && !topics.has(c.topic))
           issue(["steps", i, "when", "topic"], `no topic "${c.topic}" in this scenario`);
         if ("producer" in c && !producers.has(c.producer))
-          issue(["steps", i, "when", "producer"], `no load generator "${c.producer}" in this scenario`);
+          issue(["steps", i, "when", "producer"], `no producer "${c.producer}" in this scenario`);
         if ("node" in c && !known.has(c.node))
           issue(["steps", i, "when", "node"], `no node "${c.node}" in this scenario`);
         if (!s.cluster) issue(["steps", i, "when"], "conditions are about a cluster; this scenario has none");
