@@ -165,7 +165,11 @@ function runBoxingDayOnce(): { wallMs: number; peakHeapMb: number; produced: num
 if (process.env.BENCH_SKIP_BOXING_DAY !== "1") {
   const bd = runBoxingDayOnce();
   print("boxingday.sim_to_wall_ratio", BOXING_DAY_SCENARIO.durationMs / bd.wallMs, "x (target >= 100)", 2);
-  print("boxingday.records_per_s", ((bd.produced + bd.consumed) / bd.wallMs) * 1000, "records/s (produced + consumed per wall second)");
+  print(
+    "boxingday.records_per_s",
+    ((bd.produced + bd.consumed) / bd.wallMs) * 1000,
+    "records/s (produced + consumed per wall second)",
+  );
   print("boxingday.peak_heap_mb", bd.peakHeapMb, "MB", 1);
   print("boxingday.records_produced", bd.produced, "records");
   print("boxingday.records_consumed", bd.consumed, "records");

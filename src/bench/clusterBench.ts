@@ -49,5 +49,7 @@ export const BOXING_DAY_SCENARIO = {
     keys: Array.from({ length: 2500 }, (_, k) => `user-${k * 4 + i}`),
     config: { acks: "all" },
   })),
-  consumers: ["recs", "fraud"].flatMap((group) => [1, 2, 3, 4].map((n) => ({ id: `${group}-${n}`, groupId: group, topics: ["orders"] }))),
+  consumers: ["recs", "fraud"].flatMap((group) =>
+    [1, 2, 3, 4].map((n) => ({ id: `${group}-${n}`, groupId: group, topics: ["orders"] })),
+  ),
 };
