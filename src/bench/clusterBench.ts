@@ -1,8 +1,6 @@
 // The cluster benchmark of issue 3: 60 simulated seconds of 3 brokers,
 // 12 partitions, RF 3, acks=all at 10,000 records/s in all.
 
-import { createSimulation } from "../engine/index.ts";
-
 export const CLUSTER_BENCH_SCENARIO = {
   version: 1,
   title: "bench: 3 brokers, 12 partitions, RF 3, acks=all, 10,000 records/s",
@@ -19,15 +17,6 @@ export const CLUSTER_BENCH_SCENARIO = {
     keys: Array.from({ length: 2500 }, (_, k) => `user-${k * 4 + i}`),
   })),
 };
-
-export function runClusterBench(mode: "kraft" | "zookeeper" = "kraft") {
-  const sim = createSimulation(
-    { ...CLUSTER_BENCH_SCENARIO, cluster: { ...CLUSTER_BENCH_SCENARIO.cluster, mode } },
-    { checkpointIntervalMs: 1e12 },
-  );
-  sim.runUntil(CLUSTER_BENCH_SCENARIO.durationMs);
-  return sim;
-}
 
 /**
  * The Boxing Day workload of issue 4: 3 brokers, 12 partitions, RF 3,

@@ -7,7 +7,7 @@ export { parseScenario } from "./scenario/load.ts";
 export { ScenarioError } from "./scenario/errors.ts";
 export type { ScenarioProblem } from "./scenario/errors.ts";
 export { scenarioSchema, inputSchema, SCENARIO_FORMAT_VERSION } from "./scenario/schema.ts";
-export type { Scenario, ScenarioInput, Expectation, KernelInput } from "./scenario/schema.ts";
+export type { Scenario, ScenarioInput, Expectation, SimulationInput } from "./scenario/schema.ts";
 export type { ExpectationVerdict } from "./scenario/expectations.ts";
 export { Prng } from "./core/prng.ts";
 export { traceHash, causeChain, formatTraceEvent } from "./core/trace.ts";

@@ -174,8 +174,6 @@ export const inputSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("crashActiveController") }).strict(),
   z.object({ type: z.literal("expireSession"), broker: z.number().int().min(1).max(9) }).strict(),
 ]);
-/** Kept for older imports: the kernel inputs are part of inputSchema. */
-export const kernelInputSchema = inputSchema;
 
 /** Conditions a step can wait for (the Secret Lives of Data's `.at(predicate)`): the step fires the first time one holds. */
 export const conditionSchema = z.discriminatedUnion("type", [

@@ -36,8 +36,6 @@ export interface EngineRegistry {
 export interface EngineOptions {
   seed: number;
   network?: Partial<NetworkConfig>;
-  /** Keep only the last N trace events in memory (the hash still covers all). 0 = keep all. */
-  traceRetention?: number;
 }
 
 export class UnknownInputError extends Error {
@@ -97,19 +95,17 @@ export class Engine {
   readonly registry: EngineRegistry;
   /** The branch's input log; the world's inputCursor says how much of it is applied. */
   inputs: InputEntry[] = [];
-  /** The journal in memory (possibly only its tail: see traceRetention). */
+  /** The journal in memory. */
   trace: TraceEvent[] = [];
   /** The id of the event being processed: the cause of everything that happens now. */
   private currentCause = 0;
   private prngs = new Map<string, Prng>();
-  private readonly traceRetention: number;
   /** Listeners that see every trace event (checkers, the scenario player). */
   private observers: ((e: TraceEvent) => void)[] = [];
 
   constructor(registry: EngineRegistry, options: EngineOptions) {
     this.registry = registry;
     this.world = createWorldState(options);
-    this.traceRetention = options.traceRetention ?? 0;
   }
 
   get nowMs(): number {
@@ -174,9 +170,6 @@ export class Engine {
     w.traceLength += 1;
     hashUpdate(w.hash, canonicalTraceLine(e));
     this.trace.push(e);
-    if (this.traceRetention > 0 && this.trace.length > this.traceRetention * 2) {
-      this.trace = this.trace.slice(this.trace.length - this.traceRetention);
-    }
     for (const o of this.observers) o(e);
     return e.id;
   }
