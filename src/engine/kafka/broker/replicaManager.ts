@@ -34,6 +34,7 @@ import type { Engine } from "../../world/engine.ts";
 import type { ActorRecord, SimEvent } from "../../world/types.ts";
 import type { AlterPartitionResult } from "../controlPlane.ts";
 import type { ClusterContext } from "../context.ts";
+import type { Timings } from "../profile.ts";
 import { brokerActorId } from "../ids.ts";
 import { applyChanges, tpKey, type MetadataChange, type PartitionState, type TopicConfig } from "../metadata.ts";
 import type { BrokerData, FetchPartitionRequest, ParkedFetch, ParkedProduce } from "./brokerData.ts";
@@ -1122,6 +1123,28 @@ export function alterPartitionResponse(
   completeParkedProduce(ctx, engine, actor, key);
 }
 
+// The broker's periodic tasks, each with the setting that spaces it: one
+// table, so starting them and re-arming each after it runs cannot drift apart.
+const PERIODIC_TASKS = {
+  isrShrink: { event: BROKER_TIMER.isrShrink, intervalMs: (t: Timings) => t.replicaLagTimeMaxMs / 2 },
+  hwCheckpoint: {
+    event: BROKER_TIMER.hwCheckpoint,
+    intervalMs: (t: Timings) => t.replicaHighWatermarkCheckpointIntervalMs,
+  },
+  retention: { event: BROKER_TIMER.retention, intervalMs: (t: Timings) => t.logRetentionCheckIntervalMs },
+  cleaner: { event: BROKER_TIMER.cleaner, intervalMs: (t: Timings) => t.logCleanerBackoffMs },
+} as const;
+
+function scheduleTask(
+  ctx: ClusterContext,
+  engine: Engine,
+  actor: ActorRecord,
+  task: keyof typeof PERIODIC_TASKS,
+): void {
+  const { event, intervalMs } = PERIODIC_TASKS[task];
+  engine.schedule(actor.id, intervalMs(ctx.spec.timings), { type: event }, task);
+}
+
 /** The periodic ISR check (every replica.lag.time.max.ms / 2). */
 export function onIsrShrinkTick(ctx: ClusterContext, engine: Engine, actor: ActorRecord): void {
   const d = dataOf(actor);
@@ -1135,7 +1158,7 @@ export function onIsrShrinkTick(ctx: ClusterContext, engine: Engine, actor: Acto
       sendAlterPartition(ctx, engine, actor, key, step.alterPartition, step.reasons);
     }
   }
-  engine.schedule(actor.id, ctx.spec.timings.replicaLagTimeMaxMs / 2, { type: BROKER_TIMER.isrShrink }, "isrShrink");
+  scheduleTask(ctx, engine, actor, "isrShrink");
 }
 
 /** replication-offset-checkpoint: the HW reaches disk only this often, so a crash can forget recent HW moves (KIP-101). */
@@ -1144,64 +1167,59 @@ export function onHwCheckpointTick(ctx: ClusterContext, engine: Engine, actor: A
   const next: Record<string, number> = {};
   for (const key of Object.keys(d.disk.logs).sort()) next[key] = d.disk.logs[key].highWatermark;
   d.disk.hwCheckpoint = next;
-  engine.schedule(
-    actor.id,
-    ctx.spec.timings.replicaHighWatermarkCheckpointIntervalMs,
-    { type: BROKER_TIMER.hwCheckpoint },
-    "hwCheckpoint",
-  );
+  scheduleTask(ctx, engine, actor, "hwCheckpoint");
+}
+
+/**
+ * Runs a log-maintenance pass over every log this broker hosts: `pass` gets
+ * the log and its config and returns a new log plus the reasons to trace, or
+ * null when it changed nothing.
+ */
+function maintainLogs(
+  ctx: ClusterContext,
+  engine: Engine,
+  actor: ActorRecord,
+  pass: (
+    log: PartitionLog,
+    config: LogConfig,
+  ) => { log: PartitionLog; reasons: readonly string[]; data?: Record<string, unknown> } | null,
+): void {
+  const d = dataOf(actor);
+  for (const key of Object.keys(d.disk.logs).sort()) {
+    const rs = d.replicas[key];
+    if (!rs) continue;
+    const res = pass(d.disk.logs[key], partitionConfig(ctx, d, rs.topic).log);
+    if (res === null) continue;
+    setLog(d, key, res.log);
+    traceReasons(engine, actor.id, res.reasons, key, res.data);
+  }
 }
 
 /** Retention (log.retention.check.interval.ms): delete whole expired segments below the HW. */
 export function onRetentionTick(ctx: ClusterContext, engine: Engine, actor: ActorRecord): void {
-  const d = dataOf(actor);
-  for (const key of Object.keys(d.disk.logs).sort()) {
-    const rs = d.replicas[key];
-    if (!rs) continue;
-    const config = partitionConfig(ctx, d, rs.topic).log;
-    const res = deleteOldSegments(d.disk.logs[key], engine.nowMs, config);
-    if (res.deletedSegments.length > 0) {
-      setLog(d, key, res.log);
-      traceReasons(engine, actor.id, res.reasons, key, { logStartOffset: res.log.logStartOffset });
-    }
-  }
-  engine.schedule(
-    actor.id,
-    ctx.spec.timings.logRetentionCheckIntervalMs,
-    { type: BROKER_TIMER.retention },
-    "retention",
-  );
+  maintainLogs(ctx, engine, actor, (log, config) => {
+    const res = deleteOldSegments(log, engine.nowMs, config);
+    return res.deletedSegments.length > 0
+      ? { log: res.log, reasons: res.reasons, data: { logStartOffset: res.log.logStartOffset } }
+      : null;
+  });
+  scheduleTask(ctx, engine, actor, "retention");
 }
 
 /** The log cleaner (one thread): compacts the dirtiest eligible compacted log. */
 export function onCleanerTick(ctx: ClusterContext, engine: Engine, actor: ActorRecord): void {
-  const d = dataOf(actor);
-  for (const key of Object.keys(d.disk.logs).sort()) {
-    const rs = d.replicas[key];
-    if (!rs) continue;
-    const config = partitionConfig(ctx, d, rs.topic).log;
-    if (config.cleanupPolicy === "delete") continue;
-    const res = cleanLog(d.disk.logs[key], engine.nowMs, config);
-    if (res.cleaned) {
-      setLog(d, key, res.log);
-      traceReasons(engine, actor.id, [res.reason], key);
-    }
-  }
-  engine.schedule(actor.id, ctx.spec.timings.logCleanerBackoffMs, { type: BROKER_TIMER.cleaner }, "cleaner");
+  maintainLogs(ctx, engine, actor, (log, config) => {
+    if (config.cleanupPolicy === "delete") return null;
+    const res = cleanLog(log, engine.nowMs, config);
+    return res.cleaned ? { log: res.log, reasons: [res.reason] } : null;
+  });
+  scheduleTask(ctx, engine, actor, "cleaner");
 }
 
 /** Starts the broker's periodic tasks (after bootstrap or once RUNNING). */
 export function startPeriodicTasks(ctx: ClusterContext, engine: Engine, actor: ActorRecord): void {
-  const t = ctx.spec.timings;
-  engine.schedule(actor.id, t.replicaLagTimeMaxMs / 2, { type: BROKER_TIMER.isrShrink }, "isrShrink");
-  engine.schedule(
-    actor.id,
-    t.replicaHighWatermarkCheckpointIntervalMs,
-    { type: BROKER_TIMER.hwCheckpoint },
-    "hwCheckpoint",
-  );
-  engine.schedule(actor.id, t.logRetentionCheckIntervalMs, { type: BROKER_TIMER.retention }, "retention");
-  engine.schedule(actor.id, t.logCleanerBackoffMs, { type: BROKER_TIMER.cleaner }, "cleaner");
+  for (const task of Object.keys(PERIODIC_TASKS) as (keyof typeof PERIODIC_TASKS)[])
+    scheduleTask(ctx, engine, actor, task);
 }
 
 /** After a crash: the in-memory HW is gone; the broker restarts from the checkpoint file (clamped to the log). */
