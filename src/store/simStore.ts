@@ -15,6 +15,7 @@ import {
   type InputEntry,
   type ScenarioProblem,
   type Simulation,
+  type TraceEvent,
 } from "../engine/index.ts";
 import { scenarioLibrary } from "../scenarios/library.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
@@ -39,7 +40,9 @@ export type Selection =
   | { kind: "partition"; topic: string; partition: number }
   | { kind: "replica"; topic: string; partition: number; broker: number; offset?: number }
   | { kind: "producer"; id: string }
-  | { kind: "controlNode"; id: string };
+  | { kind: "controlNode"; id: string }
+  | { kind: "consumer"; id: string }
+  | { kind: "group"; groupId: string };
 
 export type SideTab = "inspector" | "actions" | "controller" | "events";
 
@@ -233,17 +236,37 @@ export function nextBeat(): void {
   touched({ playing: false });
 }
 
-/** Applies a user action now; acting after a rewind forks a new branch. */
+/**
+ * Applies a user action now; acting after a rewind forks a new branch. False
+ * when the engine threw, or when the cluster refused an admin request (it
+ * records a note with `ok: false`, e.g. resetting the offsets of a group that
+ * still has members): then the refusal's own text is the error shown.
+ */
 export function act(input: { type: string; [k: string]: unknown }): boolean {
   const { sim } = simStore.getState();
+  const lastId = sim.trace.length > 0 ? sim.trace[sim.trace.length - 1].id : 0;
   try {
     sim.act(input);
-    touched({ error: null, errorProblems: null });
-    return true;
   } catch (e) {
     touched(errorState(e));
     return false;
   }
+  const refusal = adminRefusalSince(sim.trace, lastId);
+  touched({ error: refusal, errorProblems: null });
+  return refusal === null;
+}
+
+/** The text of the first refused admin request recorded after event `afterId`, or null. */
+export function adminRefusalSince(trace: readonly TraceEvent[], afterId: number): string | null {
+  let i = trace.length;
+  while (i > 0 && trace[i - 1].id > afterId) i--;
+  for (; i < trace.length; i++) {
+    const e = trace[i];
+    const d = e.data as Record<string, unknown> | undefined;
+    if (e.kind === "note" && typeof d?.admin === "string" && d.ok === false)
+      return e.text.charAt(0).toUpperCase() + e.text.slice(1);
+  }
+  return null;
 }
 
 export function switchBranch(id: number): void {

@@ -8,6 +8,7 @@
 import type { ClusterView, LostRecord, Simulation, TraceEvent, Violation } from "../engine/index.ts";
 import { freshReplicaMemory, observeReplica, type ReplicaMemory } from "./ghosts.ts";
 import { freshScanState, markersFor, type Marker, type ScanState } from "./markers.ts";
+import { mostSlowed, observeSlowLinks, slowNodes, type SlowLinks, type SlowNode } from "./slowLinks.ts";
 
 /** How many newest records per replica the cluster view asks for (the lanes show fewer). */
 export const RECORDS_SHOWN = 48;
@@ -58,6 +59,8 @@ interface BranchMemory {
   markers: Map<string, Marker>;
   scanned: number;
   scan: ScanState;
+  /** Links slowed at the scanned point of the trace. */
+  slow: SlowLinks;
   losses: Map<string, LossEntry>;
   samples: MetricSample[];
 }
@@ -77,6 +80,10 @@ export interface Derived {
   producerErrors: ReadonlyMap<string, RecentError>;
   /** Errors a broker answered with in the last second: broker actor id → newest. */
   brokerErrors: ReadonlyMap<string, RecentError>;
+  /** Nodes with slowed links now (slowLink until resetLinks): node id → peers and extra latency. */
+  slowNodes: ReadonlyMap<string, SlowNode>;
+  /** The nodes to flag as slow on the cluster view (those with the most slowed links). */
+  slowFlagged: ReadonlySet<string>;
   replicaMemory(partitionKey: string, brokerId: number): ReplicaMemory | undefined;
 }
 
@@ -99,6 +106,7 @@ const freshBranch = (): BranchMemory => ({
   markers: new Map(),
   scanned: 0,
   scan: freshScanState(),
+  slow: new Map(),
   losses: new Map(),
   samples: [],
 });
@@ -126,9 +134,11 @@ function scanTrace(b: BranchMemory, trace: readonly TraceEvent[]): void {
     // Rewound: rescan the (shorter) past from the start; remembered future markers stay.
     b.scanned = 0;
     b.scan = freshScanState();
+    b.slow = new Map();
   }
   for (let i = b.scanned; i < trace.length; i++) {
     for (const mk of markersFor(trace[i], b.scan)) b.markers.set(mk.key, mk);
+    observeSlowLinks(b.slow, trace[i]);
   }
   b.scanned = trace.length;
 }
@@ -267,6 +277,7 @@ export function derive(sim: Simulation, revision: number, playing: boolean): Der
     sample(b, cluster, sim.nowMs);
   }
   const errors = cluster ? recentErrors(sim) : { partitions: new Map(), producers: new Map(), brokers: new Map() };
+  const slow = slowNodes(b.slow);
   const markers = [...b.markers.values()].sort((x, y) => x.time - y.time || x.eventId - y.eventId);
   m.derived = {
     revision,
@@ -279,6 +290,8 @@ export function derive(sim: Simulation, revision: number, playing: boolean): Der
     partitionErrors: errors.partitions,
     producerErrors: errors.producers,
     brokerErrors: errors.brokers,
+    slowNodes: slow,
+    slowFlagged: mostSlowed(slow),
     replicaMemory: (partitionKey, brokerId) => m.replicas.get(`${partitionKey}|${brokerId}`),
   };
   return m.derived;

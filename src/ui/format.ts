@@ -32,3 +32,10 @@ export function lifecycleLabel(lifecycle: string, alive: boolean): string {
       return lifecycle;
   }
 }
+
+/** A compact duration for badges: "800ms", "4s", "1.5s", "2m". */
+export function formatShortMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))}s`;
+  return `${Number((ms / 60_000).toFixed(1))}m`;
+}

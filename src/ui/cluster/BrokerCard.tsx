@@ -1,7 +1,7 @@
 import type { BrokerView } from "../../engine/index.ts";
 import type { RecentError } from "../../store/viewMemory.ts";
 import type { Box } from "../layout/cluster.ts";
-import { lifecycleLabel } from "../format.ts";
+import { formatShortMs, lifecycleLabel } from "../format.ts";
 import { fit, svgButton } from "./svgButton.ts";
 
 export function BrokerCard({
@@ -9,6 +9,7 @@ export function BrokerCard({
   box,
   selected,
   island,
+  slow,
   onSelect,
 }: {
   broker: BrokerView;
@@ -16,6 +17,8 @@ export function BrokerCard({
   selected: boolean;
   /** Which island of a partitioned network it is in (null when the network is whole). */
   island: number | null;
+  /** Its slowed links, when it is flagged slow: peers and extra latency. */
+  slow: { peers: string[]; extraLatencyMs: number } | null;
   onSelect: () => void;
 }) {
   const state = lifecycleLabel(broker.lifecycle, broker.alive);
@@ -34,7 +37,7 @@ export function BrokerCard({
   if (broker.paused) badges.push("paused");
 
   const leads = `leads ${broker.leaderOf}`;
-  const label = `Broker ${broker.id}, ${state}${badges.length ? `, ${badges.join(", ")}` : ""}${island !== null ? `, in island ${island + 1}` : ""}, ${leads} partition${broker.leaderOf === 1 ? "" : "s"}`;
+  const label = `Broker ${broker.id}, ${state}${badges.length ? `, ${badges.join(", ")}` : ""}${island !== null ? `, in island ${island + 1}` : ""}${slow ? `, slow links to ${slow.peers.join(", ")} (+${slow.extraLatencyMs} ms)` : ""}, ${leads} partition${broker.leaderOf === 1 ? "" : "s"}`;
   const maxChars = Math.floor(box.w / 7.4);
   return (
     <g
@@ -46,6 +49,7 @@ export function BrokerCard({
       data-fenced={broker.fenced ? "true" : "false"}
       data-paused={broker.paused ? "true" : "false"}
       data-controller={broker.isController ? "true" : "false"}
+      data-slow={slow ? "true" : "false"}
       {...svgButton(label, onSelect, selected)}
     >
       <title>{label}</title>
@@ -67,9 +71,20 @@ export function BrokerCard({
       <text className="broker-sub" x={10} y={57}>
         {fit(
           [leads, ...badges.filter((b) => b !== "controller")].join(" · "),
-          maxChars + 2 - (island !== null ? 8 : 0),
+          maxChars + 2 - (island !== null ? 8 : 0) - (slow ? 8 : 0),
         )}
       </text>
+      {slow ? (
+        <g
+          transform={`translate(${box.w - (island !== null ? 132 : 70)},${box.h - 22})`}
+          data-testid={`slow-b${broker.id}`}
+        >
+          <rect className="badge-slow" width={64} height={17} rx={8.5} />
+          <text className="badge-text" x={32} y={12.5} textAnchor="middle">
+            slow +{formatShortMs(slow.extraLatencyMs)}
+          </text>
+        </g>
+      ) : null}
       {island !== null ? (
         <g transform={`translate(${box.w - 62},${box.h - 22})`} data-testid={`island-b${broker.id}`}>
           <rect className="badge-island" width={56} height={17} rx={8.5} />

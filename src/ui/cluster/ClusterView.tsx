@@ -124,6 +124,7 @@ export function ClusterView() {
                 box={box}
                 selected={selection?.kind === "broker" && selection.id === b.id}
                 island={islandOf.has(b.actorId) ? islandOf.get(b.actorId)! : null}
+                slow={d.slowFlagged.has(b.actorId) ? (d.slowNodes.get(b.actorId) ?? null) : null}
                 onSelect={() => select({ kind: "broker", id: b.id })}
               />
             ) : null;

@@ -7,6 +7,8 @@ import {
   validateIslands,
   validateLoad,
   validateProduce,
+  validateResetOffsets,
+  validateSlowFollower,
 } from "./validate.ts";
 
 const form = {
@@ -104,5 +106,64 @@ describe("validateAddConsumer", () => {
   it("checks a stall duration", () => {
     expect(validateStall("500").input).toEqual({ forMs: 500 });
     expect(validateStall("0").errors.forMs).toMatch(/^Stall for/);
+  });
+});
+
+describe("slow follower form", () => {
+  it("slows every link between the broker and each other broker, both ways", () => {
+    const v = validateSlowFollower("b3", " 4000 ", ["b1", "b2", "b3"]);
+    expect(v.errors).toEqual({});
+    expect(v.input).toEqual([
+      { type: "slowLink", from: "b3", to: "b1", extraLatencyMs: 4000, bothWays: true },
+      { type: "slowLink", from: "b3", to: "b2", extraLatencyMs: 4000, bothWays: true },
+    ]);
+  });
+  it("names the field in error", () => {
+    expect(validateSlowFollower("b3", "4 s", ["b1", "b3"]).errors).toEqual({
+      extraLatencyMs: "Extra latency (ms): use whole numbers only (digits 0–9)",
+    });
+    expect(validateSlowFollower("b3", "0", ["b1", "b3"]).errors.extraLatencyMs).toBe(
+      "Extra latency (ms): must be from 1 to 600000",
+    );
+    expect(validateSlowFollower("b9", "10", ["b1", "b3"]).errors.broker).toBe("Broker: choose a broker");
+    expect(validateSlowFollower("b1", "10", ["b1"]).errors.broker).toMatch(/no other broker/);
+  });
+});
+
+describe("reset offsets form", () => {
+  const topics = [{ name: "clicks", partitions: 2 }];
+  it("builds each kind of target", () => {
+    expect(validateResetOffsets("g", "clicks", "all", "earliest", "", topics).input).toEqual({
+      type: "resetOffsets",
+      groupId: "g",
+      topic: "clicks",
+      to: "earliest",
+    });
+    expect(validateResetOffsets("g", "clicks", "1", "offset", "12", topics).input).toEqual({
+      type: "resetOffsets",
+      groupId: "g",
+      topic: "clicks",
+      partition: 1,
+      to: { offset: 12 },
+    });
+    expect(validateResetOffsets("g", "clicks", "all", "time", "4000", topics).input).toEqual({
+      type: "resetOffsets",
+      groupId: "g",
+      topic: "clicks",
+      to: { timestampMs: 4000 },
+    });
+  });
+  it("names what is wrong and runs nothing", () => {
+    const bad = validateResetOffsets("g", "clicks", "all", "offset", "-3", topics);
+    expect(bad.input).toBeNull();
+    expect(bad.errors.value).toBe("Offset: use whole numbers only (digits 0–9)");
+    expect(validateResetOffsets("g", "clicks", "all", "time", "", topics).errors.value).toBe(
+      "Time (ms): enter a number",
+    );
+    expect(validateResetOffsets("g", "clicks", "all", "offset", "<b>1</b>", topics).errors.value).toMatch(/^Offset:/);
+    expect(validateResetOffsets("g", "clicks", "2", "latest", "", topics).errors.partition).toBe(
+      "Partition: must be from 0 to 1",
+    );
+    expect(validateResetOffsets("g", "nope", "all", "latest", "", topics).errors.topic).toBe("Topic: choose a topic");
   });
 });

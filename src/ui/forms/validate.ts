@@ -249,3 +249,77 @@ export function validateStall(text: string): Validated<{ forMs: number }> {
   const forMs = parseIntField(text, "Stall for (ms)", 1, 86_400_000, errors, "forMs");
   return Object.keys(errors).length > 0 ? { input: null, errors } : { input: { forMs }, errors };
 }
+
+/**
+ * Slowing a follower: extra latency on every link between `broker` and the
+ * other brokers, both ways, so its fetches come back late and it falls behind
+ * (out of the ISR after replica.lag.time.max.ms).
+ */
+export function validateSlowFollower(
+  broker: string,
+  latencyText: string,
+  brokers: readonly string[],
+): Validated<Input[]> {
+  const errors: FieldErrors = {};
+  if (!brokers.includes(broker)) errors.broker = "Broker: choose a broker";
+  const ms = parseIntField(latencyText, "Extra latency (ms)", 1, 600_000, errors, "extraLatencyMs");
+  const others = brokers.filter((b) => b !== broker);
+  if (!errors.broker && others.length === 0) errors.broker = "Broker: there is no other broker to be slow with";
+  if (Object.keys(errors).length > 0) return { input: null, errors };
+  return {
+    input: others.map((to) => ({ type: "slowLink", from: broker, to, extraLatencyMs: ms, bothWays: true })),
+    errors,
+  };
+}
+
+export type ResetTarget = "earliest" | "latest" | "offset" | "time";
+
+/**
+ * kafka-consumer-groups --reset-offsets for one group and topic (all its
+ * partitions, or one): to the earliest or latest offset, to an offset, or to
+ * the first record at or after a time (virtual ms).
+ */
+export function validateResetOffsets(
+  groupId: string,
+  topic: string,
+  partitionText: string,
+  target: ResetTarget,
+  valueText: string,
+  topics: readonly { name: string; partitions: number }[],
+): Validated<Input> {
+  const errors: FieldErrors = {};
+  if (groupId.trim() === "") errors.groupId = "Group: choose a group";
+  const t = topics.find((x) => x.name === topic);
+  if (!t) errors.topic = "Topic: choose a topic";
+  let partition: number | undefined;
+  if (partitionText !== "all") {
+    partition = parseIntField(
+      partitionText,
+      "Partition",
+      0,
+      Math.max(0, (t?.partitions ?? 1) - 1),
+      errors,
+      "partition",
+    );
+  }
+  let to: Input["to"];
+  if (target === "earliest" || target === "latest") to = target;
+  else if (target === "offset") {
+    const offset = parseIntField(valueText, "Offset", 0, 1_000_000_000_000, errors, "value");
+    to = { offset };
+  } else if (target === "time") {
+    const timestampMs = parseIntField(valueText, "Time (ms)", 0, 1_000_000_000_000, errors, "value");
+    to = { timestampMs };
+  } else errors.target = "Reset to: choose earliest, latest, an offset or a time";
+  if (Object.keys(errors).length > 0) return { input: null, errors };
+  return {
+    input: {
+      type: "resetOffsets",
+      groupId,
+      topic,
+      ...(partition !== undefined ? { partition } : {}),
+      to,
+    },
+    errors,
+  };
+}

@@ -17,6 +17,7 @@ import {
 import { networkNodes } from "../networkNodes.ts";
 import { FieldError } from "./FieldError.tsx";
 import { GroupActions } from "./GroupActions.tsx";
+import { SlowFollowerForm } from "./SlowFollower.tsx";
 
 export function ActionsPanel() {
   const d = useDerived();
@@ -35,6 +36,7 @@ export function ActionsPanel() {
             Heal the network
           </button>
         </div>
+        <SlowFollowerForm cluster={cluster} />
       </section>
       <section aria-label="Controller">
         <h3>Controller</h3>

@@ -11,6 +11,7 @@ import { formatAcks, formatSeconds, lifecycleLabel } from "../format.ts";
 import { validateLoad, validateProduce, validateTopicConfig, type FieldErrors } from "../forms/validate.ts";
 import { BrokerStatechart } from "./BrokerStatechart.tsx";
 import { FieldError } from "./FieldError.tsx";
+import { SlowFollowerForm } from "./SlowFollower.tsx";
 import { Sparkline } from "./Sparkline.tsx";
 
 export function Inspector() {
@@ -161,6 +162,7 @@ function BrokerInspector({ id, cluster }: { id: number; cluster: ClusterView }) 
         Crash: a hard kill (no clean shutdown, log recovery on restart). Shut down: controlled — the controller moves
         its leaderships first. Pause: a GC-like stall; it neither sends nor receives.
       </p>
+      <SlowFollowerForm key={node} cluster={cluster} fixedBroker={node} />
       <BrokerStatechart brokerId={id} actorState={sim.actorState(node)} />
       <h3>Replicas on {node}</h3>
       <table className="compact">
