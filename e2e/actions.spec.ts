@@ -58,3 +58,52 @@ test("slow a follower from the Actions tab: a bad latency is named and what was 
   await expect(page.getByTestId("broker-b1")).toHaveAttribute("data-slow", "false");
   await shot(page, "slow-follower-actions");
 });
+
+test("reset a group's offsets to an offset or a time: refused while it has members, done once it is Empty", async ({
+  page,
+}) => {
+  await openScenario(page, "13-event-replay");
+  await runTo(page, 4000, 500);
+  await page.getByRole("tab", { name: "Actions" }).click();
+  const form = page.getByRole("form", { name: "Reset offsets of analytics" });
+  await expect(form).toContainText("Stable, 2 members");
+  await form.getByLabel("Reset to").selectOption("offset");
+  // A bad offset is named; what was typed stays; nothing runs.
+  await form.getByLabel("Offset", { exact: true }).fill("five");
+  await form.getByRole("button", { name: "Reset offsets of analytics" }).click();
+  await expect(form.getByRole("alert")).toHaveText("Offset: use whole numbers only (digits 0–9)");
+  await expect(form.getByLabel("Offset", { exact: true })).toHaveValue("five");
+  // Kafka refuses to reset a group that has active members.
+  await form.getByLabel("Offset", { exact: true }).fill("5");
+  await form.getByRole("button", { name: "Reset offsets of analytics" }).click();
+  await expect(form.getByRole("alert")).toContainText("group analytics is Stable with 2 member(s)");
+  await expect(form.getByRole("alert")).toContainText("needs it inactive");
+  await expect(page.getByTestId("error")).toHaveCount(0);
+  await shot(page, "reset-offsets-refused");
+
+  // The scenario closes both consumers at 6 s: the group is Empty and the reset goes through.
+  await runTo(page, 7000, 500);
+  await expect(page.getByTestId("group-analytics")).toHaveAttribute("data-state", "Empty");
+  await form.getByLabel("Partition").selectOption("0");
+  await form.getByRole("button", { name: "Reset offsets of analytics" }).click();
+  await expect(form.getByRole("status")).toHaveText("Reset the offsets of group analytics on clicks: clicks-0 → 5");
+  // The new offsets are a write to __consumer_offsets: committed once replicated.
+  await runTo(page, 7500, 250);
+  await expect(page.getByTestId("group-partition-analytics-clicks-0")).toHaveAttribute("data-committed", "5");
+  const lag0 = Number(await page.getByTestId("group-partition-analytics-clicks-0").getAttribute("data-lag"));
+  expect(lag0).toBeGreaterThan(20);
+
+  // To a time: the first record at or after 2000 ms of virtual time, on every partition
+  // (every key of this scenario hashes to clicks-0; clicks-1 stays empty).
+  await form.getByLabel("Partition").selectOption("all");
+  await form.getByLabel("Reset to").selectOption("time");
+  await form.getByLabel("Time (ms)").fill("2000");
+  await form.getByRole("button", { name: "Reset offsets of analytics" }).click();
+  await expect(form.getByRole("status")).toContainText("Reset the offsets of group analytics on clicks: clicks-0 → ");
+  await runTo(page, 7900, 200);
+  const row = page.getByTestId("group-partition-analytics-clicks-0");
+  const after = Number(await row.getAttribute("data-committed"));
+  expect(after).toBeGreaterThan(5);
+  expect(after + Number(await row.getAttribute("data-lag"))).toBeGreaterThan(100);
+  await shot(page, "reset-offsets-done");
+});

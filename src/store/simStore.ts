@@ -236,6 +236,25 @@ export function nextBeat(): void {
   touched({ playing: false });
 }
 
+/** What became of an action: applied, or why not; `report` is the cluster's own note on an admin request. */
+export interface ActResult {
+  ok: boolean;
+  /** The admin note's text (done or refused), or the thrown error's message; null when neither. */
+  report: string | null;
+}
+
+function apply(input: { type: string; [k: string]: unknown }): ActResult & { thrown?: unknown } {
+  const { sim } = simStore.getState();
+  const lastId = sim.trace.length > 0 ? sim.trace[sim.trace.length - 1].id : 0;
+  try {
+    sim.act(input);
+  } catch (e) {
+    return { ok: false, report: e instanceof Error ? e.message : String(e), thrown: e };
+  }
+  const admin = adminReportSince(sim.trace, lastId);
+  return { ok: admin?.ok ?? true, report: admin?.text ?? null };
+}
+
 /**
  * Applies a user action now; acting after a rewind forks a new branch. False
  * when the engine threw, or when the cluster refused an admin request (it
@@ -243,30 +262,33 @@ export function nextBeat(): void {
  * still has members): then the refusal's own text is the error shown.
  */
 export function act(input: { type: string; [k: string]: unknown }): boolean {
-  const { sim } = simStore.getState();
-  const lastId = sim.trace.length > 0 ? sim.trace[sim.trace.length - 1].id : 0;
-  try {
-    sim.act(input);
-  } catch (e) {
-    touched(errorState(e));
-    return false;
-  }
-  const refusal = adminRefusalSince(sim.trace, lastId);
-  touched({ error: refusal, errorProblems: null });
-  return refusal === null;
+  const r = apply(input);
+  if (r.thrown !== undefined) touched(errorState(r.thrown));
+  else touched({ error: r.ok ? null : r.report, errorProblems: null });
+  return r.ok;
 }
 
-/** The text of the first refused admin request recorded after event `afterId`, or null. */
-export function adminRefusalSince(trace: readonly TraceEvent[], afterId: number): string | null {
+/** Like act(), for a form that shows the outcome itself: the result, and no banner. */
+export function actInline(input: { type: string; [k: string]: unknown }): ActResult {
+  const { ok, report } = apply(input);
+  touched();
+  return { ok, report };
+}
+
+/** The first admin note recorded after event `afterId` (a refusal first, if any), capitalised; or null. */
+export function adminReportSince(trace: readonly TraceEvent[], afterId: number): { ok: boolean; text: string } | null {
   let i = trace.length;
   while (i > 0 && trace[i - 1].id > afterId) i--;
+  let done: { ok: boolean; text: string } | null = null;
   for (; i < trace.length; i++) {
     const e = trace[i];
     const d = e.data as Record<string, unknown> | undefined;
-    if (e.kind === "note" && typeof d?.admin === "string" && d.ok === false)
-      return e.text.charAt(0).toUpperCase() + e.text.slice(1);
+    if (e.kind !== "note" || typeof d?.admin !== "string") continue;
+    const text = e.text.charAt(0).toUpperCase() + e.text.slice(1);
+    if (d.ok === false) return { ok: false, text };
+    done ??= { ok: true, text };
   }
-  return null;
+  return done;
 }
 
 export function switchBranch(id: number): void {

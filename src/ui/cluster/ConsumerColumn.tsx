@@ -128,7 +128,12 @@ export function ConsumerColumn({
                   const y = table.y + 20 + (i + 1) * 16 - 4;
                   const key = `${p.topic}-${p.partition}`;
                   return (
-                    <g key={key} data-testid={`group-partition-${g.groupId}-${key}`} data-lag={p.lag}>
+                    <g
+                      key={key}
+                      data-testid={`group-partition-${g.groupId}-${key}`}
+                      data-lag={p.lag}
+                      data-committed={p.committed ?? ""}
+                    >
                       <text className="table-cell" x={table.x} y={y}>
                         {fit(key, Math.floor((table.w - 100) / 6.8))}
                       </text>

@@ -1,11 +1,20 @@
 // Consumer-group actions: add a consumer (to a new or existing group),
 // remove one (a clean close: it leaves the group), crash or stall one, and
-// reset a group's offsets to replay. Each becomes a timed input via act().
+// reset a group's offsets to replay (to the earliest or latest offset, an
+// offset or a time). Each becomes a timed input via act(); a reset the
+// coordinator refuses (the group still has members) shows its reason here.
 
 import { useState } from "react";
 import type { ClusterView } from "../../engine/index.ts";
-import { act, useSim } from "../../store/simStore.ts";
-import { validateAddConsumer, validateStall, type AddConsumerForm, type FieldErrors } from "../forms/validate.ts";
+import { act, actInline, useSim } from "../../store/simStore.ts";
+import {
+  validateAddConsumer,
+  validateResetOffsets,
+  validateStall,
+  type AddConsumerForm,
+  type FieldErrors,
+  type ResetTarget,
+} from "../forms/validate.ts";
 import { FieldError } from "./FieldError.tsx";
 
 export function GroupActions({ cluster }: { cluster: ClusterView }) {
@@ -72,26 +81,9 @@ export function GroupActions({ cluster }: { cluster: ClusterView }) {
           </ul>
         </>
       ) : null}
-      {groups.map((g) => {
-        const topics = [...new Set(g.partitions.map((p) => p.topic))];
-        return topics.map((topic) => (
-          <div className="button-row reset-row" key={`${g.groupId}|${topic}`}>
-            <span>
-              Reset {g.groupId} on {topic} to
-            </span>
-            {(["earliest", "latest"] as const).map((to) => (
-              <button
-                key={to}
-                type="button"
-                onClick={() => act({ type: "resetOffsets", groupId: g.groupId, topic, to })}
-                aria-label={`Reset offsets of ${g.groupId} on ${topic} to ${to}`}
-              >
-                {to}
-              </button>
-            ))}
-          </div>
-        ));
-      })}
+      {groups.map((g) => (
+        <ResetOffsets key={g.groupId} cluster={cluster} group={g} />
+      ))}
       <AddConsumer
         cluster={cluster}
         existingIds={sim.actors().map((a) => a.id)}
@@ -157,6 +149,129 @@ function AddConsumer({
       <FieldError text={errors.topics} />
       <FieldError text={errors.processingMs} />
       <button type="submit">Add consumer</button>
+    </form>
+  );
+}
+
+const TARGET_LABEL: Record<ResetTarget, string> = {
+  earliest: "the earliest offset",
+  latest: "the latest offset",
+  offset: "an offset",
+  time: "a time",
+};
+
+/** kafka-consumer-groups --reset-offsets for one group: topic, all partitions or one, and where to. */
+function ResetOffsets({ cluster, group }: { cluster: ClusterView; group: ClusterView["groups"][number] }) {
+  const nowMs = useSim((s) => s.sim.nowMs);
+  const topics = cluster.controller.topics
+    .filter((t) => !t.name.startsWith("__"))
+    .map((t) => ({ name: t.name, partitions: t.numPartitions }));
+  const groupTopics = [...new Set(group.partitions.map((p) => p.topic))];
+  const [topic, setTopic] = useState(groupTopics[0] ?? topics[0]?.name ?? "");
+  const [partition, setPartition] = useState("all");
+  const [target, setTarget] = useState<ResetTarget>("earliest");
+  const [value, setValue] = useState("");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [done, setDone] = useState<string | null>(null);
+  const n = topics.find((t) => t.name === topic)?.partitions ?? 0;
+  const members = group.members.length;
+  const id = `reset-${group.groupId}`;
+  return (
+    <form
+      className="stacked-form reset-form"
+      aria-label={`Reset offsets of ${group.groupId}`}
+      data-testid={`reset-form-${group.groupId}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const v = validateResetOffsets(group.groupId, topic, partition, target, value, topics);
+        setDone(null);
+        if (!v.input) {
+          setErrors(v.errors);
+          return;
+        }
+        const r = actInline(v.input);
+        if (r.ok) {
+          setErrors({});
+          setDone(r.report ?? `Reset ${group.groupId} on ${topic} to ${TARGET_LABEL[target]}.`);
+        } else setErrors({ refused: r.report ?? "The reset was refused." });
+      }}
+    >
+      <h4>
+        Reset offsets of {group.groupId}{" "}
+        <span className="muted">
+          ({group.state}, {members} member{members === 1 ? "" : "s"})
+        </span>
+      </h4>
+      <div className="form-row">
+        <label>
+          Topic
+          <select value={topic} onChange={(e) => setTopic(e.target.value)} aria-label="Topic">
+            {topics.map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Partition
+          <select
+            value={partition}
+            onChange={(e) => setPartition(e.target.value)}
+            aria-label="Partition"
+            aria-invalid={errors.partition ? true : undefined}
+          >
+            <option value="all">all</option>
+            {Array.from({ length: n }, (_, i) => (
+              <option key={i} value={String(i)}>
+                {i}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Reset to
+          <select value={target} onChange={(e) => setTarget(e.target.value as ResetTarget)} aria-label="Reset to">
+            <option value="earliest">earliest</option>
+            <option value="latest">latest</option>
+            <option value="offset">offset…</option>
+            <option value="time">time…</option>
+          </select>
+        </label>
+        {target === "offset" || target === "time" ? (
+          <label>
+            {target === "offset" ? "Offset" : "Time (ms)"}
+            <input
+              inputMode="numeric"
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              size={8}
+              placeholder={target === "time" ? String(Math.floor(nowMs)) : "0"}
+              aria-label={target === "offset" ? "Offset" : "Time (ms)"}
+              aria-invalid={errors.value ? true : undefined}
+              aria-describedby={`${id}-hint`}
+            />
+          </label>
+        ) : null}
+      </div>
+      <FieldError text={errors.topic ?? errors.partition ?? errors.value ?? errors.target} />
+      <FieldError text={errors.refused} />
+      {done ? (
+        <p className="ok-text" role="status">
+          {done}
+        </p>
+      ) : null}
+      <p className="muted small" id={`${id}-hint`}>
+        {target === "time"
+          ? `To the first record at or after that virtual time (now: ${Math.floor(nowMs)} ms). `
+          : target === "offset"
+            ? "Kept between each partition's log start and its high watermark. "
+            : ""}
+        Kafka resets a group only while it is Empty: stop its consumers first.
+      </p>
+      <button type="submit" aria-label={`Reset offsets of ${group.groupId}`}>
+        Reset offsets
+      </button>
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TraceEvent } from "../engine/index.ts";
-import { adminRefusalSince } from "./simStore.ts";
+import { adminReportSince } from "./simStore.ts";
 
 const ev = (id: number, kind: TraceEvent["kind"], text: string, data?: Record<string, unknown>): TraceEvent => ({
   id,
@@ -12,7 +12,7 @@ const ev = (id: number, kind: TraceEvent["kind"], text: string, data?: Record<st
   data,
 });
 
-describe("admin refusals after an action", () => {
+describe("admin reports after an action", () => {
   const trace = [
     ev(1, "note", "reset the offsets of group g on t failed: old", { admin: "reset", ok: false }),
     ev(2, "fault", "b1 crashed"),
@@ -23,12 +23,14 @@ describe("admin refusals after an action", () => {
     }),
   ];
   it("finds the first refusal recorded after the given event, capitalised", () => {
-    expect(adminRefusalSince(trace, 2)).toBe(
-      "Reset the offsets of group g on t failed: group g is Stable with 2 member(s)",
-    );
+    expect(adminReportSince(trace, 2)).toEqual({
+      ok: false,
+      text: "Reset the offsets of group g on t failed: group g is Stable with 2 member(s)",
+    });
   });
-  it("ignores refusals from before the action and successes", () => {
-    expect(adminRefusalSince(trace.slice(0, 3), 1)).toBeNull();
-    expect(adminRefusalSince(trace, 4)).toBeNull();
+  it("ignores notes from before the action; reports a success when nothing was refused", () => {
+    expect(adminReportSince(trace.slice(0, 3), 1)).toEqual({ ok: true, text: "Create topic x: done" });
+    expect(adminReportSince(trace.slice(0, 2), 1)).toBeNull();
+    expect(adminReportSince(trace, 4)).toBeNull();
   });
 });
