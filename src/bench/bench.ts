@@ -174,3 +174,6 @@ if (process.env.BENCH_SKIP_BOXING_DAY !== "1") {
   print("boxingday.records_produced", bd.produced, "records");
   print("boxingday.records_consumed", bd.consumed, "records");
 }
+
+// ---------------------------------------------------------------- the UI in headless Chromium (uiBench.ts)
+if (process.env.BENCH_SKIP_UI !== "1") await (await import("./uiBench.ts")).runUiBench(print);
