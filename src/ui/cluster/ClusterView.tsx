@@ -74,10 +74,16 @@ export function ClusterView() {
   const islandOf = new Map<string, number>();
   if (islands.length > 1) islands.forEach((g, i) => g.forEach((id) => islandOf.set(id, i)));
 
+  // In order of first sight; the Set keeps this linear (a busy cluster shows thousands of distinct keys).
   const seenKeys: (string | null)[] = [...scenarioKeys];
+  const seen = new Set<string | null>(seenKeys);
   for (const p of partitions)
     for (const r of p.replicaViews)
-      for (const rec of r.records) if (!seenKeys.includes(rec.key)) seenKeys.push(rec.key);
+      for (const rec of r.records)
+        if (!seen.has(rec.key)) {
+          seen.add(rec.key);
+          seenKeys.push(rec.key);
+        }
 
   const lostBy = new Map<string, (typeof d.losses)[number]["lost"][]>();
   for (const l of d.losses) {
