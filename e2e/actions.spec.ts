@@ -107,3 +107,44 @@ test("reset a group's offsets to an offset or a time: refused while it has membe
   expect(after + Number(await row.getAttribute("data-lag"))).toBeGreaterThan(100);
   await shot(page, "reset-offsets-done");
 });
+
+test("click a consumer, then its group: the inspector shows member id, generation, partitions, offsets, lag, state", async ({
+  page,
+}) => {
+  await openScenario(page, "13-event-replay");
+  await runTo(page, 4000, 500);
+  await page.getByRole("button", { name: /^Consumer a1,/ }).click();
+  await expect(page.getByTestId("inspector-title")).toContainText("Consumer a1");
+  const details = page.getByTestId("consumer-details");
+  await expect(details).toContainText("analytics");
+  await expect(details).toContainText(/member id\s*\S+/);
+  await expect(details).toContainText(/generation\s*1/);
+  const assigned = (await page.getByTestId("consumer-a1").getAttribute("data-assigned"))!.split(",")[0];
+  const table = page.getByRole("table", { name: "Partitions of a1" });
+  await expect(table).toContainText(assigned);
+  await expect(table.getByRole("columnheader")).toHaveText(["partition", "position", "committed", "HW", "lag"]);
+  expect(Number(await page.getByTestId("consumer-lag").textContent())).toBeGreaterThanOrEqual(0);
+  await shot(page, "inspect-consumer");
+
+  // Its group, from the link in the inspector.
+  await page.getByTestId("consumer-details").getByRole("button", { name: "analytics" }).click();
+  await expect(page.getByTestId("inspector-title")).toContainText("Group analytics");
+  await expect(page.getByTestId("group-inspector-state")).toHaveText("Stable");
+  const group = page.getByTestId("group-details");
+  await expect(group).toContainText(/generation\s*1/);
+  await expect(group).toContainText("range");
+  await expect(group).toContainText(/protocol\s*classic/);
+  const members = page.getByRole("table", { name: "Members of analytics" });
+  await expect(members).toContainText("a1");
+  await expect(members).toContainText("a2");
+  await expect(page.getByRole("table", { name: "Offsets of analytics" })).toContainText("clicks-0");
+  await shot(page, "inspect-group");
+
+  // Close a1 from the consumer's inspector: the group rebalances to a new generation without it.
+  await page.getByRole("button", { name: /^Consumer a1,/ }).click();
+  await page.getByRole("button", { name: "Close a1" }).click();
+  await runTo(page, 5500, 250);
+  await page.getByRole("button", { name: /^Group analytics,/ }).click();
+  await expect(page.getByTestId("group-details")).toContainText(/generation\s*2/);
+  await expect(page.getByRole("table", { name: "Members of analytics" })).not.toContainText("a1");
+});

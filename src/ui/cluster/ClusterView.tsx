@@ -160,6 +160,15 @@ export function ClusterView() {
             consumers={consumers}
             boxes={layout.groupBoxes}
             nowMs={sim.nowMs}
+            selected={
+              selection?.kind === "group"
+                ? `group:${selection.groupId}`
+                : selection?.kind === "consumer"
+                  ? `consumer:${selection.id}`
+                  : null
+            }
+            onSelectGroup={(groupId) => select({ kind: "group", groupId })}
+            onSelectConsumer={(id) => select({ kind: "consumer", id })}
           />
           <Legend box={layout.legend} keys={seenKeys} colour={colour} />
           {partitions.length === 0 ? (

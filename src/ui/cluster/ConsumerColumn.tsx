@@ -1,7 +1,7 @@
 import type { ClusterView } from "../../engine/index.ts";
 import type { Box } from "../layout/cluster.ts";
 import { groupStateLabel, lagPath } from "./groupLag.ts";
-import { fit } from "./svgButton.ts";
+import { fit, svgButton } from "./svgButton.ts";
 
 type GroupView = ClusterView["groups"][number];
 type ConsumerView = ClusterView["consumers"][number];
@@ -13,6 +13,7 @@ const SPARK_H = 14;
  * The right-hand column: consumer groups with their state, generation,
  * assignor and lag (with a sparkline), each member's assignment, and the
  * committed offset and lag per partition. Until a scenario has groups it says so.
+ * A group's card and each consumer are buttons: they open the inspector.
  */
 export function ConsumerColumn({
   box,
@@ -20,12 +21,19 @@ export function ConsumerColumn({
   consumers,
   boxes,
   nowMs,
+  selected,
+  onSelectGroup,
+  onSelectConsumer,
 }: {
   box: Box;
   groups: readonly GroupView[];
   consumers: readonly ConsumerView[];
   boxes: Map<string, Box>;
   nowMs: number;
+  /** "group:ID" or "consumer:ID" when one is selected. */
+  selected: string | null;
+  onSelectGroup: (groupId: string) => void;
+  onSelectConsumer: (id: string) => void;
 }) {
   if (groups.length === 0)
     return (
@@ -63,33 +71,42 @@ export function ConsumerColumn({
             data-generation={g.generation}
             data-lag={g.totalLag}
           >
-            <title>{`Group ${g.groupId}: ${g.state}, generation ${g.generation}, ${settings || "no assignor yet"}, lag ${g.totalLag}`}</title>
-            <rect className="card" x={first.x} y={first.y} width={first.w} height={first.h} rx={8} />
-            <text className="group-name" x={first.x + 8} y={first.y + 18}>
-              {fit(g.groupId, chars - 9)}
-            </text>
-            <text className="group-lag" x={first.x + first.w - 8} y={first.y + 18} textAnchor="end">
-              lag {g.totalLag}
-            </text>
-            <text
-              className={`group-state${g.rebalanceInProgress ? " rebalancing" : g.state === "Stable" ? " stable" : ""}`}
-              x={first.x + 8}
-              y={first.y + 36}
-              data-testid={`group-state-${g.groupId}`}
+            <g
+              className={`group-card${selected === `group:${g.groupId}` ? " selected" : ""}`}
+              {...svgButton(
+                `Group ${g.groupId}, ${g.state}, generation ${g.generation}, ${settings || "no assignor yet"}, lag ${g.totalLag}`,
+                () => onSelectGroup(g.groupId),
+                selected === `group:${g.groupId}`,
+              )}
             >
-              {fit(`${g.rebalanceInProgress ? "⟳ " : ""}${groupStateLabel(g.state)} · gen ${g.generation}`, chars)}
-            </text>
-            <text className="group-line" x={first.x + 8} y={first.y + 53}>
-              {fit(settings || "no assignor yet", chars - 9)}
-            </text>
-            {spark ? (
-              <path
-                className="lag-spark"
-                d={spark}
-                transform={`translate(${first.x + first.w - SPARK_W - 8},${first.y + 41})`}
-                aria-hidden="true"
-              />
-            ) : null}
+              <title>{`Group ${g.groupId}: ${g.state}, generation ${g.generation}, ${settings || "no assignor yet"}, lag ${g.totalLag}`}</title>
+              <rect className="card" x={first.x} y={first.y} width={first.w} height={first.h} rx={8} />
+              <text className="group-name" x={first.x + 8} y={first.y + 18}>
+                {fit(g.groupId, chars - 9)}
+              </text>
+              <text className="group-lag" x={first.x + first.w - 8} y={first.y + 18} textAnchor="end">
+                lag {g.totalLag}
+              </text>
+              <text
+                className={`group-state${g.rebalanceInProgress ? " rebalancing" : g.state === "Stable" ? " stable" : ""}`}
+                x={first.x + 8}
+                y={first.y + 36}
+                data-testid={`group-state-${g.groupId}`}
+              >
+                {fit(`${g.rebalanceInProgress ? "⟳ " : ""}${groupStateLabel(g.state)} · gen ${g.generation}`, chars)}
+              </text>
+              <text className="group-line" x={first.x + 8} y={first.y + 53}>
+                {fit(settings || "no assignor yet", chars - 9)}
+              </text>
+              {spark ? (
+                <path
+                  className="lag-spark"
+                  d={spark}
+                  transform={`translate(${first.x + first.w - SPARK_W - 8},${first.y + 41})`}
+                  aria-hidden="true"
+                />
+              ) : null}
+            </g>
             {members.map((c) => {
               const b = boxes.get(c.id);
               if (!b) return null;
@@ -98,10 +115,15 @@ export function ConsumerColumn({
               return (
                 <g
                   key={c.id}
-                  className={`member${c.alive ? "" : " down"}${stalled ? " stalled" : ""}`}
+                  className={`member${c.alive ? "" : " down"}${stalled ? " stalled" : ""}${selected === `consumer:${c.id}` ? " selected" : ""}`}
                   data-testid={`consumer-${c.id}`}
                   data-lag={c.lag}
                   data-assigned={c.assigned.join(",")}
+                  {...svgButton(
+                    `Consumer ${c.id}${status}, group ${c.groupId}, lag ${c.lag}, ${c.assigned.length ? `reads ${c.assigned.join(", ")}` : "no partitions"}`,
+                    () => onSelectConsumer(c.id),
+                    selected === `consumer:${c.id}`,
+                  )}
                 >
                   <rect className="member-bg" x={b.x} y={b.y} width={b.w} height={b.h} rx={5} />
                   <text className="group-line" x={b.x + 6} y={b.y + 14}>

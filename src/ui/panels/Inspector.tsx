@@ -12,7 +12,9 @@ import { validateLoad, validateProduce, validateTopicConfig, type FieldErrors } 
 import { BrokerStatechart } from "./BrokerStatechart.tsx";
 import { FieldError } from "./FieldError.tsx";
 import { SlowFollowerForm } from "./SlowFollower.tsx";
+import { ConsumerInspector, GroupInspector } from "./GroupInspector.tsx";
 import { Sparkline } from "./Sparkline.tsx";
+import { Table } from "./Table.tsx";
 
 export function Inspector() {
   const d = useDerived();
@@ -50,6 +52,10 @@ function SelectionView({ selection, cluster, d }: { selection: Selection; cluste
       return <ProducerInspector id={selection.id} cluster={cluster} d={d} />;
     case "controlNode":
       return <ControlNodeInspector id={selection.id} cluster={cluster} />;
+    case "consumer":
+      return <ConsumerInspector id={selection.id} cluster={cluster} />;
+    case "group":
+      return <GroupInspector groupId={selection.groupId} cluster={cluster} />;
   }
 }
 
@@ -60,8 +66,8 @@ function Overview({ d }: { d: Derived }) {
   return (
     <div className="inspector" data-testid="inspector">
       <p className="muted">
-        Click a broker, a partition, a replica's lane, a producer or a controller (or Tab to it and press Enter) to see
-        its details, its config and what you can do to it.
+        Click a broker, a partition, a replica's lane, a producer, a controller, a consumer group or a consumer (or Tab
+        to it and press Enter) to see its details, its config and what you can do to it.
       </p>
       <h3>Metrics</h3>
       <div className="metrics">
@@ -165,39 +171,28 @@ function BrokerInspector({ id, cluster }: { id: number; cluster: ClusterView }) 
       <SlowFollowerForm key={node} cluster={cluster} fixedBroker={node} />
       <BrokerStatechart brokerId={id} actorState={sim.actorState(node)} />
       <h3>Replicas on {node}</h3>
-      <table className="compact">
-        <thead>
-          <tr>
-            <th>partition</th>
-            <th>role</th>
-            <th>HW</th>
-            <th>LEO</th>
-            <th>ISR</th>
-          </tr>
-        </thead>
-        <tbody>
-          {replicas.map((p) => {
-            const r = p.replicaViews.find((x) => x.brokerId === id)!;
-            return (
-              <tr key={`${p.topic}-${p.partition}`}>
-                <td>
-                  <button
-                    type="button"
-                    className="linklike"
-                    onClick={() => select({ kind: "replica", topic: p.topic, partition: p.partition, broker: id })}
-                  >
-                    {p.topic}-{p.partition}
-                  </button>
-                </td>
-                <td>{p.leader === id ? "leader" : r.alive ? r.role : "down"}</td>
-                <td>{r.highWatermark}</td>
-                <td>{r.logEndOffset}</td>
-                <td>{r.inIsr ? "yes" : "no"}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <Table head={["partition", "role", "HW", "LEO", "ISR"]}>
+        {replicas.map((p) => {
+          const r = p.replicaViews.find((x) => x.brokerId === id)!;
+          return (
+            <tr key={`${p.topic}-${p.partition}`}>
+              <td>
+                <button
+                  type="button"
+                  className="linklike"
+                  onClick={() => select({ kind: "replica", topic: p.topic, partition: p.partition, broker: id })}
+                >
+                  {p.topic}-{p.partition}
+                </button>
+              </td>
+              <td>{p.leader === id ? "leader" : r.alive ? r.role : "down"}</td>
+              <td>{r.highWatermark}</td>
+              <td>{r.logEndOffset}</td>
+              <td>{r.inIsr ? "yes" : "no"}</td>
+            </tr>
+          );
+        })}
+      </Table>
       {brokerConfig && timings ? (
         <>
           <h3>Config</h3>
@@ -268,40 +263,26 @@ function PartitionInspector({ p, cluster }: { p: PartitionView; cluster: Cluster
           Unclean election for {key}
         </button>
       </div>
-      <table className="compact">
-        <thead>
-          <tr>
-            <th>replica</th>
-            <th>role</th>
-            <th>start</th>
-            <th>HW</th>
-            <th>LEO</th>
-            <th>in ISR</th>
+      <Table head={["replica", "role", "start", "HW", "LEO", "in ISR"]}>
+        {p.replicaViews.map((r) => (
+          <tr key={r.brokerId}>
+            <td>
+              <button
+                type="button"
+                className="linklike"
+                onClick={() => select({ kind: "replica", topic: p.topic, partition: p.partition, broker: r.brokerId })}
+              >
+                b{r.brokerId}
+              </button>
+            </td>
+            <td>{p.leader === r.brokerId ? "leader" : r.alive ? r.role : "down"}</td>
+            <td>{r.logStartOffset}</td>
+            <td>{r.highWatermark}</td>
+            <td>{r.logEndOffset}</td>
+            <td>{r.inIsr ? "yes" : "no"}</td>
           </tr>
-        </thead>
-        <tbody>
-          {p.replicaViews.map((r) => (
-            <tr key={r.brokerId}>
-              <td>
-                <button
-                  type="button"
-                  className="linklike"
-                  onClick={() =>
-                    select({ kind: "replica", topic: p.topic, partition: p.partition, broker: r.brokerId })
-                  }
-                >
-                  b{r.brokerId}
-                </button>
-              </td>
-              <td>{p.leader === r.brokerId ? "leader" : r.alive ? r.role : "down"}</td>
-              <td>{r.logStartOffset}</td>
-              <td>{r.highWatermark}</td>
-              <td>{r.logEndOffset}</td>
-              <td>{r.inIsr ? "yes" : "no"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       {topic ? (
         <TopicConfigForm topic={topic.name} config={topic.config} replicationFactor={p.replicas.length} />
       ) : null}
@@ -391,46 +372,28 @@ function ReplicaInspector({ p, brokerId, d }: { p: PartitionView; brokerId: numb
         and LEO are not yet on every ISR member.
       </p>
       <h3>Leader-epoch cache</h3>
-      <table className="compact">
-        <thead>
-          <tr>
-            <th>epoch</th>
-            <th>start offset</th>
+      <Table head={["epoch", "start offset"]}>
+        {r.epochCache.map((e) => (
+          <tr key={e.epoch}>
+            <td>{e.epoch}</td>
+            <td>{e.startOffset}</td>
           </tr>
-        </thead>
-        <tbody>
-          {r.epochCache.map((e) => (
-            <tr key={e.epoch}>
-              <td>{e.epoch}</td>
-              <td>{e.startOffset}</td>
+        ))}
+      </Table>
+      <h3>Newest records</h3>
+      <Table head={["offset", "key", "value", "epoch"]} className="records-table">
+        {r.records
+          .slice(-10)
+          .reverse()
+          .map((rec) => (
+            <tr key={rec.offset} className={rec.offset >= r.highWatermark ? "uncommitted-row" : ""}>
+              <td>{rec.offset}</td>
+              <td>{rec.key ?? "—"}</td>
+              <td>{rec.value ?? "—"}</td>
+              <td>{rec.leaderEpoch}</td>
             </tr>
           ))}
-        </tbody>
-      </table>
-      <h3>Newest records</h3>
-      <table className="compact records-table">
-        <thead>
-          <tr>
-            <th>offset</th>
-            <th>key</th>
-            <th>value</th>
-            <th>epoch</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.records
-            .slice(-10)
-            .reverse()
-            .map((rec) => (
-              <tr key={rec.offset} className={rec.offset >= r.highWatermark ? "uncommitted-row" : ""}>
-                <td>{rec.offset}</td>
-                <td>{rec.key ?? "—"}</td>
-                <td>{rec.value ?? "—"}</td>
-                <td>{rec.leaderEpoch}</td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
+      </Table>
       {gone.length > 0 ? (
         <>
           <h3>Truncated here (seen by the UI, then gone)</h3>
