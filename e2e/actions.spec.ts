@@ -148,3 +148,30 @@ test("click a consumer, then its group: the inspector shows member id, generatio
   await expect(page.getByTestId("group-details")).toContainText(/generation\s*2/);
   await expect(page.getByRole("table", { name: "Members of analytics" })).not.toContainText("a1");
 });
+
+test("a busy cluster draws overlapping dots of one kind as one dot with a count", async ({ page }) => {
+  await page.goto("/");
+  await page.waitForFunction(() => window.__kafkaSim !== undefined);
+  await page.evaluate((s) => window.__kafkaSim!.loadValue(s), bigScenario(6, 12, 3));
+  await runTo(page, 3000, 500);
+  const dots = page.getByTestId("message");
+  const counts = (await dots.evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-count"))))) as number[];
+  expect(counts.length).toBeGreaterThan(0);
+  expect(Math.max(...counts)).toBeGreaterThan(1);
+  // No two dots of the same kind sit on top of each other.
+  const overlapping = await dots.evaluateAll((els) => {
+    const at = els.map((e) => ({
+      type: e.getAttribute("data-type"),
+      r: e.querySelector("circle")!.getBoundingClientRect(),
+    }));
+    let n = 0;
+    for (let i = 0; i < at.length; i++)
+      for (let j = i + 1; j < at.length; j++)
+        if (at[i].type === at[j].type && Math.hypot(at[i].r.x - at[j].r.x, at[i].r.y - at[j].r.y) < at[i].r.width * 0.9)
+          n++;
+    return n;
+  });
+  expect(overlapping).toBe(0);
+  await expect(dots.filter({ has: page.locator("title", { hasText: /^\d+ Fetch/ }) }).first()).toBeAttached();
+  await shot(page, "busy-cluster-dots");
+});

@@ -2,19 +2,22 @@ import type { MessageInFlight, TraceEvent } from "../../engine/index.ts";
 import type { Box } from "../layout/cluster.ts";
 import {
   classifyMessage,
+  clusterDots,
   FAMILY_COLOUR,
+  linkOf,
+  mergeByLink,
   messagePath,
   pathKindFor,
   minVisibleMsFor,
   pointOnPath,
   visibleMessages,
   visualProgress,
+  type DotInput,
+  type MessageKind,
 } from "../layout/messages.ts";
 
 const MAX_DOTS = 160;
-/** A busy link (a producer retrying hard) shows at most this many dots at once: the newest. */
-const MAX_PER_LINK = 8;
-/** Past this many dots, each link shows fewer and the dots shrink, so a big cluster stays readable. */
+/** Past this many messages the dots shrink and each link shows one dot per kind, so a big cluster stays readable. */
 const CROWDED = 40;
 
 /**
@@ -22,7 +25,8 @@ const CROWDED = 40;
  * playhead (and of the speed, which sets how long a message of a few ms stays
  * in view), so pause, slow motion and rewind are exact. Without motion (the
  * user's system asks for less, or the toggle is off) each dot rests at the
- * middle of its path.
+ * middle of its path. Dots of one kind that would overlap are drawn as one
+ * with a count ("F ×6"): a busy pair of brokers stays one readable dot.
  */
 export function MessageLayer({
   trace,
@@ -42,60 +46,74 @@ export function MessageLayer({
   animate: boolean;
 }) {
   const minVisible = minVisibleMsFor(speed);
-  const dots = [];
   const all = visibleMessages(trace, inFlight, nowMs, minVisible);
-  const perLink = new Map<string, number>();
-  const shown = [];
-  const crowded = all.length > CROWDED;
-  const perLinkMax = crowded ? 3 : MAX_PER_LINK;
-  const r = crowded ? 6.5 : 8;
-  for (let i = all.length - 1; i >= 0; i--) {
-    const m = all[i];
+  const placed: (DotInput & { m: (typeof all)[number]; kind: MessageKind; t: number })[] = [];
+  for (const m of all) {
     const kind = classifyMessage(m.type);
     if (kind.family === "routine" && !showRoutine) continue;
-    const link = `${m.source}>${m.target}|${kind.family}`;
-    const n = perLink.get(link) ?? 0;
-    if (n >= perLinkMax) continue;
-    perLink.set(link, n + 1);
-    shown.push({ m, kind });
-  }
-  for (const { m, kind } of shown.reverse()) {
-    if (dots.length >= MAX_DOTS) break;
     const from = boxes.get(m.source);
     const to = boxes.get(m.target);
     if (!from || !to) continue;
     const t = animate ? visualProgress(m, nowMs, minVisible) : 0.5;
     if (t >= 1) continue;
     const at = pointOnPath(messagePath(from, to, pathKindFor(m.source, m.target)), t);
+    placed.push({ key: m.key, x: at.x, y: at.y, group: `${kind.family}|${m.lost}`, m, kind, t });
+  }
+  // Overlapping dots of one kind merge; a crowded view first keeps one dot per link and kind.
+  const crowded = placed.length > CROWDED;
+  const r = crowded ? 6.5 : 8;
+  const clusters = crowded
+    ? clusterDots(mergeByLink(placed.map((p) => ({ ...p, link: linkOf(p.m.source, p.m.target) }))), r * 4)
+    : clusterDots(placed, r * 2.2);
+  const byKey = new Map(placed.map((p) => [p.key, p]));
+  const responses = (c: { keys: string[] }) => c.keys.filter((k) => byKey.get(k)!.kind.response).length;
+  const dots = clusters.slice(-MAX_DOTS).map((c) => {
+    const { m, kind, t } = byKey.get(c.key)!;
+    const back = responses(c);
+    // A merged dot is hollow only when every message in it is a response.
+    const hollow = back === c.count;
     const colour = FAMILY_COLOUR[kind.family];
     // A message that will be lost fades out over the second half of its way.
     const opacity = m.lost ? Math.max(0.2, 1 - t) : 1;
-    dots.push(
+    const title =
+      c.count > 1
+        ? `${c.count} ${kind.label} messages here (${c.count - back} requests, ${back} responses), e.g. ${m.type} from ${m.source} to ${m.target}`
+        : `${m.type} from ${m.source} to ${m.target}${m.lost ? " (will be lost)" : ""}`;
+    return (
       <g
         key={m.key}
         className="message"
         data-testid="message"
         data-type={m.type}
-        transform={`translate(${at.x.toFixed(1)},${at.y.toFixed(1)})`}
+        data-count={c.count}
+        transform={`translate(${c.x.toFixed(1)},${c.y.toFixed(1)})`}
         opacity={opacity}
       >
-        <title>{`${m.type} from ${m.source} to ${m.target}${m.lost ? " (will be lost)" : ""}`}</title>
-        <circle r={r} fill={kind.response ? "#fff" : colour} stroke={colour} strokeWidth={2} />
+        <title>{title}</title>
+        <circle r={r} fill={hollow ? "#fff" : colour} stroke={colour} strokeWidth={2} />
         <text
           className="message-letter"
           y={r * 0.44}
-          style={{ fill: kind.response ? colour : "#fff", fontSize: `${r * 1.25}px` }}
+          style={{ fill: hollow ? colour : "#fff", fontSize: `${r * 1.25}px` }}
         >
           {kind.letter}
         </text>
+        {c.count > 1 ? (
+          <g className="message-count" transform={`translate(${r * 0.55},${-r * 1.7})`}>
+            <rect width={String(c.count).length * 6.5 + 10} height={13} rx={6.5} style={{ stroke: colour }} />
+            <text x={(String(c.count).length * 6.5 + 10) / 2} y={10} textAnchor="middle">
+              ×{c.count}
+            </text>
+          </g>
+        ) : null}
         {m.lost ? (
           <text className="message-lost" x={9} y={-6}>
             ✕
           </text>
         ) : null}
-      </g>,
+      </g>
     );
-  }
+  });
   return (
     <g className="messages" aria-hidden="true">
       {dots}

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   classifyMessage,
+  clusterDots,
+  linkOf,
+  mergeByLink,
   messagePath,
   minVisibleMsFor,
   pathKindFor,
@@ -65,5 +68,60 @@ describe("where a message is", () => {
     expect(pathKindFor("p1", "b2")).toBe("toBroker");
     expect(pathKindFor("b2", "p1")).toBe("fromBroker");
     expect(pathKindFor("b2", "c1")).toBe("other");
+  });
+});
+
+describe("busy links: nearby dots of one kind merge into one with a count", () => {
+  const dot = (key: string, x: number, y: number, group = "fetch") => ({ key, x, y, group });
+  it("merges dots closer than the distance, keeps far ones and other kinds apart", () => {
+    const out = clusterDots(
+      [dot("a", 100, 100), dot("b", 104, 101), dot("c", 100, 140), dot("d", 103, 99, "produce"), dot("e", 98, 102)],
+      12,
+    );
+    expect(out.map((c) => [c.key, c.count, c.keys])).toEqual([
+      ["a", 3, ["a", "b", "e"]],
+      ["c", 1, ["c"]],
+      ["d", 1, ["d"]],
+    ]);
+    // The merged dot stays where its first (oldest) message is.
+    expect(out[0]).toMatchObject({ x: 100, y: 100, group: "fetch" });
+  });
+
+  it("finds neighbours across grid cells, and a pile of 200 becomes one dot", () => {
+    expect(clusterDots([dot("a", 11.9, 0), dot("b", 12.1, 0)], 12)).toHaveLength(1);
+    const pile = Array.from({ length: 200 }, (_, i) => dot(`m${i}`, 300 + (i % 5), 80 + (i % 3)));
+    const out = clusterDots(pile, 12);
+    expect(out).toHaveLength(1);
+    expect(out[0].count).toBe(200);
+  });
+
+  it("never merges dots at least the distance apart; counts add up", () => {
+    const line = Array.from({ length: 30 }, (_, i) => dot(`m${i}`, i * 5, 0));
+    const out = clusterDots(line, 12);
+    expect(out.reduce((s, c) => s + c.count, 0)).toBe(30);
+    for (let i = 1; i < out.length; i++) expect(Math.abs(out[i].x - out[i - 1].x)).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe("crowded views: one dot per link and kind", () => {
+  it("merges every message of a link (both ways) into its oldest's place, then merges near links", () => {
+    expect(linkOf("b3", "b1")).toBe(linkOf("b1", "b3"));
+    const d = (key: string, link: string, x: number, group = "fetch") => ({ key, x, y: 0, group, link });
+    const merged = mergeByLink([
+      d("a", "b1~b2", 10),
+      d("b", "b1~b3", 200),
+      d("c", "b1~b2", 60),
+      d("e", "b1~b2", 90, "produce"),
+    ]);
+    expect(merged.map((c) => [c.key, c.x, c.count, c.keys])).toEqual([
+      ["a", 10, 2, ["a", "c"]],
+      ["b", 200, 1, ["b"]],
+      ["e", 90, 1, ["e"]],
+    ]);
+    const near = clusterDots(
+      [...merged, { key: "f", x: 205, y: 0, group: "fetch", count: 3, keys: ["f", "g", "h"] }],
+      26,
+    );
+    expect(near.find((c) => c.key === "b")).toMatchObject({ count: 4, keys: ["b", "f", "g", "h"] });
   });
 });

@@ -213,3 +213,95 @@ export function pointOnPath(p: MessagePath, t: number): Point {
     y: u * u * p.from.y + 2 * u * t * p.control.y + t * t * p.to.y,
   };
 }
+
+export interface DotInput {
+  key: string;
+  x: number;
+  y: number;
+  /** Dots merge only with dots of the same group (kind of message). */
+  group: string;
+  /** Already a merged dot: how many messages, and which (default 1, itself). */
+  count?: number;
+  keys?: string[];
+}
+
+export interface DotCluster extends Omit<DotInput, "count" | "keys"> {
+  /** How many messages the dot stands for (1: just itself). */
+  count: number;
+  /** The keys of the messages it stands for, in input order. */
+  keys: string[];
+}
+
+/**
+ * Merges dots of the same group lying closer than `minDist` into one, which
+ * stands for them all with a count, so a busy pair of brokers shows "F ×6"
+ * rather than a pile of overlapping dots. Greedy in input order (oldest
+ * first): a dot joins the first cluster of its group whose anchor is near,
+ * else it starts one; the anchor is where its first dot is. A grid of
+ * `minDist` cells keeps it linear.
+ */
+export function clusterDots(dots: readonly DotInput[], minDist: number): DotCluster[] {
+  const out: DotCluster[] = [];
+  const cell = Math.max(1e-6, minDist);
+  const grid = new Map<string, DotCluster[]>();
+  const cellKey = (group: string, cx: number, cy: number) => `${group}|${cx}|${cy}`;
+  for (const d of dots) {
+    const cx = Math.floor(d.x / cell);
+    const cy = Math.floor(d.y / cell);
+    let found: DotCluster | undefined;
+    for (let dx = -1; dx <= 1 && !found; dx++)
+      for (let dy = -1; dy <= 1 && !found; dy++)
+        for (const c of grid.get(cellKey(d.group, cx + dx, cy + dy)) ?? [])
+          if (Math.hypot(c.x - d.x, c.y - d.y) < minDist) {
+            found = c;
+            break;
+          }
+    if (found) {
+      found.count += d.count ?? 1;
+      found.keys.push(...(d.keys ?? [d.key]));
+      continue;
+    }
+    const c: DotCluster = {
+      key: d.key,
+      x: d.x,
+      y: d.y,
+      group: d.group,
+      count: d.count ?? 1,
+      keys: [...(d.keys ?? [d.key])],
+    };
+    out.push(c);
+    const k = cellKey(d.group, cx, cy);
+    grid.set(k, [...(grid.get(k) ?? []), c]);
+  }
+  return out;
+}
+
+/**
+ * One dot per link and group, where the link's first (oldest) message is:
+ * for a crowded view, where even dots that do not overlap are too many to read.
+ */
+export function mergeByLink(dots: readonly (DotInput & { link: string })[]): DotCluster[] {
+  const byLink = new Map<string, DotCluster>();
+  for (const d of dots) {
+    const k = `${d.link}|${d.group}`;
+    const c = byLink.get(k);
+    if (c) {
+      c.count += d.count ?? 1;
+      c.keys.push(...(d.keys ?? [d.key]));
+    } else
+      byLink.set(k, {
+        key: d.key,
+        x: d.x,
+        y: d.y,
+        group: d.group,
+        count: d.count ?? 1,
+        keys: [...(d.keys ?? [d.key])],
+      });
+  }
+  return [...byLink.values()];
+}
+
+/** The same link whichever way a message goes: "b1~b3". */
+export function linkOf(source: string, target: string): string {
+  return source < target ? `${source}~${target}` : `${target}~${source}`;
+}
