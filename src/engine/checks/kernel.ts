@@ -41,20 +41,24 @@ export function checkKernelInvariants(
         detail: `${q.type} for ${q.target} at ${q.time} < now ${world.nowMs}`,
       });
   }
-  for (const key of Object.keys(world.timers)) {
-    const actorId = key.slice(0, key.indexOf("@"));
+  const queuedTimerSeqs = new Set<number>();
+  for (const q of world.queue) if (q.type === "timer") queuedTimerSeqs.add(q.seq);
+  for (const actorId of Object.keys(world.timers)) {
+    const armed = world.timers[actorId];
     const actor = world.actors[actorId];
-    if (!actor || !actor.alive)
-      out.push({
-        name: "Down actors have no timers",
-        detail: `${key} is armed while ${actorId} is down`,
-      });
-    const incarnation = Number(key.slice(key.indexOf("@") + 1, key.indexOf("|")));
-    if (actor && incarnation !== actor.incarnation)
-      out.push({
-        name: "Timers belong to the current life",
-        detail: `${key} vs incarnation ${actor.incarnation}`,
-      });
+    for (const timerId of Object.keys(armed)) {
+      if (!actor || !actor.alive)
+        out.push({
+          name: "Down actors have no timers",
+          detail: `${actorId}'s timer ${timerId} is armed while ${actorId} is down`,
+        });
+      // A crash drops every timer, so an armed one was set in this life and waits in the queue.
+      if (!queuedTimerSeqs.has(armed[timerId]))
+        out.push({
+          name: "Armed timers wait in the queue",
+          detail: `${actorId}'s timer ${timerId} (#${armed[timerId]}) has no queue entry`,
+        });
+    }
   }
   return out;
 }

@@ -62,6 +62,25 @@ export function toPositive(n: number): number {
 const utf8 = new TextEncoder();
 
 /**
+ * murmur2 of string keys, remembered: a workload reuses its keys, and
+ * encoding plus hashing every record's key was a visible share of a busy
+ * run. The value is a pure function of the key, so the memo cannot change a
+ * result; it is cleared when full to bound its memory.
+ */
+const keyHashMemo = new Map<string, number>();
+const KEY_HASH_MEMO_MAX = 50_000;
+
+function murmur2OfString(key: string): number {
+  let h = keyHashMemo.get(key);
+  if (h === undefined) {
+    h = murmur2(utf8.encode(key));
+    if (keyHashMemo.size >= KEY_HASH_MEMO_MAX) keyHashMemo.clear();
+    keyHashMemo.set(key, h);
+  }
+  return h;
+}
+
+/**
  * The partition of a keyed record (`BuiltInPartitioner#partitionForKey`).
  * A string key is serialized as UTF-8, like the default StringSerializer.
  * `numPartitions` counts every partition of the topic, leaderless ones too.
@@ -70,8 +89,8 @@ export function partitionForKey(key: string | Uint8Array, numPartitions: number)
   if (!Number.isInteger(numPartitions) || numPartitions < 1) {
     throw new RangeError(`numPartitions must be a positive integer, got ${numPartitions}`);
   }
-  const bytes = typeof key === "string" ? utf8.encode(key) : key;
-  return toPositive(murmur2(bytes)) % numPartitions;
+  const hash = typeof key === "string" ? murmur2OfString(key) : murmur2(key);
+  return toPositive(hash) % numPartitions;
 }
 
 // ---------------------------------------------------------------------------

@@ -33,6 +33,26 @@ export function hashUpdate(state: HashState, text: string): HashState {
   return state;
 }
 
+const numberView = new DataView(new ArrayBuffer(8));
+
+/**
+ * Folds a number into `state` in place: its IEEE-754 bits, little-endian, so
+ * 0.1 + 0.2 and 0.3 differ as they should and no text is built. DataView
+ * fixes the byte order, so every engine gives the same result.
+ */
+export function hashNumber(state: HashState, n: number): HashState {
+  numberView.setFloat64(0, n, true);
+  const lo = numberView.getUint32(0, true);
+  const hi = numberView.getUint32(4, true);
+  let a = Math.imul(state.a ^ lo, FNV_PRIME);
+  a = Math.imul(a ^ hi, FNV_PRIME);
+  let b = Math.imul(state.b ^ ((lo << 7) | (lo >>> 25)) ^ 0x9e37, FNV_PRIME);
+  b = Math.imul(b ^ ((hi << 7) | (hi >>> 25)), FNV_PRIME);
+  state.a = Math.imul(a ^ 0x1d, FNV_PRIME) >>> 0;
+  state.b = Math.imul(b ^ 0x1c, FNV_PRIME) >>> 0;
+  return state;
+}
+
 export function hashHex(state: HashState): string {
   return state.a.toString(16).padStart(8, "0") + state.b.toString(16).padStart(8, "0");
 }

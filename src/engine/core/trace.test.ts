@@ -40,6 +40,33 @@ describe("trace hash", () => {
     expect(traceHash([{ ...base, actor: "y" }])).not.toBe(h);
   });
 
+  it("changes with the id, the cause and the data, on the message fast paths too", () => {
+    const send: TraceEvent = {
+      id: 3,
+      time: 1.5,
+      kind: "send",
+      actor: "b1",
+      cause: 2,
+      text: "b1 sent Fetch to b2",
+      data: { to: "b2", type: "Fetch", arriveAtMs: 1.75 },
+    };
+    const h = traceHash([send]);
+    expect(traceHash([{ ...send, id: 4 }])).not.toBe(h);
+    expect(traceHash([{ ...send, cause: 1 }])).not.toBe(h);
+    expect(traceHash([{ ...send, data: { to: "b2", type: "Fetch", arriveAtMs: 1.7500001 } }])).not.toBe(h);
+    expect(traceHash([{ ...send, data: { to: "b3", type: "Fetch", arriveAtMs: 1.75 } }])).not.toBe(h);
+    expect(traceHash([{ ...send, kind: "deliver" }])).not.toBe(h);
+    const note: TraceEvent = { ...send, kind: "note", data: { n: 1 } };
+    expect(traceHash([{ ...note, data: { n: 2 } }])).not.toBe(traceHash([note]));
+    // Times that print alike but differ in their last bits still differ.
+    expect(traceHash([{ ...note, time: 0.1 + 0.2 }])).not.toBe(traceHash([{ ...note, time: 0.3 }]));
+  });
+
+  it("has a golden value for a whole event (the same in every JavaScript engine)", () => {
+    const e: TraceEvent = { id: 1, time: 0.25, kind: "note", actor: "b1", cause: 0, text: "hello", data: { x: [1] } };
+    expect(traceHash([e])).toMatchInlineSnapshot(`"139ed70ea1804c26"`);
+  });
+
   it("separates concatenations", () => {
     const x = hashHex(hashUpdate(hashUpdate(initialHashState(), "ab"), "c"));
     const y = hashHex(hashUpdate(hashUpdate(initialHashState(), "a"), "bc"));

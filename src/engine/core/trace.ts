@@ -1,7 +1,7 @@
 // The trace journal: every event the engine processes or causes, in order,
 // with the event that led to it. "Why?" in the UI is a walk up `cause`.
 
-import { hashHex, hashUpdate, initialHashState, stableStringify, type HashState } from "./hash.ts";
+import { hashHex, hashNumber, hashUpdate, initialHashState, stableStringify, type HashState } from "./hash.ts";
 
 export type TraceKind =
   | "input" // a user or scenario action took effect
@@ -30,12 +30,48 @@ export interface TraceEvent {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
-/** One canonical line per event: what the trace hash is computed from. */
-export function canonicalTraceLine(e: TraceEvent): string {
-  return `${e.id}|${e.time}|${e.kind}|${e.actor}|${e.cause}|${e.text}|${e.data === undefined ? "" : stableStringify(e.data)}`;
+/**
+ * Kinds whose text the engine writes from the event's own fields (actor and
+ * data): hashing that text again adds nothing, and these are most of a busy
+ * run's events.
+ */
+const TEXT_DERIVED_KINDS: ReadonlySet<TraceKind> = new Set(["send", "deliver", "timer"]);
+
+/**
+ * Folds one event into a running hash without building its canonical line:
+ * numbers by their bits, strings by their code units, and data as sorted
+ * JSON (the message and timer payloads the engine writes are folded field by
+ * field). Equal events give equal hashes in every JavaScript engine; any
+ * change of id, time, kind, actor, cause, data or written text changes it.
+ */
+export function hashTraceEvent(state: HashState, e: TraceEvent): void {
+  hashNumber(state, e.id);
+  hashNumber(state, e.time);
+  hashUpdate(state, e.kind);
+  hashUpdate(state, e.actor);
+  hashNumber(state, e.cause);
+  if (!TEXT_DERIVED_KINDS.has(e.kind)) hashUpdate(state, e.text);
+  const d = e.data;
+  if (d === undefined) return;
+  if (e.kind === "send" && typeof d.to === "string" && typeof d.type === "string" && typeof d.arriveAtMs === "number") {
+    hashUpdate(state, d.to);
+    hashUpdate(state, d.type);
+    hashNumber(state, d.arriveAtMs);
+    return;
+  }
+  if (e.kind === "deliver" && typeof d.from === "string" && typeof d.type === "string") {
+    hashUpdate(state, d.from);
+    hashUpdate(state, d.type);
+    return;
+  }
+  if (e.kind === "timer" && typeof d.event === "string") {
+    hashUpdate(state, d.event);
+    return;
+  }
+  hashUpdate(state, stableStringify(d));
 }
 
-/** A running hash over the canonical lines of the journal. */
+/** A running hash over the events of the journal. */
 export class TraceHasher {
   private state: HashState;
 
@@ -44,7 +80,7 @@ export class TraceHasher {
   }
 
   add(e: TraceEvent): void {
-    hashUpdate(this.state, canonicalTraceLine(e));
+    hashTraceEvent(this.state, e);
   }
 
   snapshot(): HashState {

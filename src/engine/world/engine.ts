@@ -8,9 +8,9 @@
 
 import { invariant } from "../core/assert.ts";
 import { heapPeek, heapPop, heapPush } from "../core/heap.ts";
-import { hashHex, hashUpdate, initialHashState } from "../core/hash.ts";
+import { hashHex, initialHashState } from "../core/hash.ts";
 import { Prng, createPrngState } from "../core/prng.ts";
-import { canonicalTraceLine, type TraceEvent, type TraceKind } from "../core/trace.ts";
+import { hashTraceEvent, type TraceEvent, type TraceKind } from "../core/trace.ts";
 import { createNetworkState, transmit, type NetworkConfig } from "../net/network.ts";
 import { startMachine, stateLabel, stepMachine, type MachineAction } from "../machines/host.ts";
 import type {
@@ -63,6 +63,12 @@ export function createWorldState(options: EngineOptions): WorldState {
   };
 }
 
+function cloneTimers(timers: WorldState["timers"]): WorldState["timers"] {
+  const copy: WorldState["timers"] = {};
+  for (const id of Object.keys(timers)) copy[id] = { ...timers[id] };
+  return copy;
+}
+
 /** A deep copy of the parts of a world that change, sharing what is immutable. */
 export function cloneWorld(w: WorldState, kinds: Readonly<Record<string, ActorKind>>): WorldState {
   const actors: Record<string, ActorRecord> = {};
@@ -80,7 +86,7 @@ export function cloneWorld(w: WorldState, kinds: Readonly<Record<string, ActorKi
   return {
     ...w,
     queue: w.queue.slice(), // entries are immutable
-    timers: { ...w.timers },
+    timers: cloneTimers(w.timers),
     rng,
     net: structuredClone(w.net),
     actors,
@@ -168,7 +174,7 @@ export class Engine {
       data,
     };
     w.traceLength += 1;
-    hashUpdate(w.hash, canonicalTraceLine(e));
+    hashTraceEvent(w.hash, e);
     this.trace.push(e);
     for (const o of this.observers) o(e);
     return e.id;
@@ -291,10 +297,7 @@ export class Engine {
   }
 
   private dropTimersOf(actor: ActorRecord): void {
-    const prefix = `${actor.id}@`;
-    for (const key of Object.keys(this.world.timers)) {
-      if (key.startsWith(prefix)) delete this.world.timers[key];
-    }
+    delete this.world.timers[actor.id];
   }
 
   // ---------------------------------------------------------------- effects
@@ -327,24 +330,24 @@ export class Engine {
   schedule(actorId: string, delayMs: number, event: SimEvent, timerId: string): void {
     invariant(delayMs >= 0 && Number.isFinite(delayMs), `timer ${timerId} of ${actorId} has a bad delay ${delayMs}`);
     const w = this.world;
-    const actor = this.actor(actorId);
-    const key = `${actorId}@${actor.incarnation}|${timerId}`;
+    this.actor(actorId); // it must exist
     const entry: TimerEntry = {
       type: "timer",
       time: w.nowMs + delayMs,
       seq: w.seq++,
       target: actorId,
       event,
-      key,
+      timerId,
       cause: this.currentCause,
     };
-    w.timers[key] = entry.seq;
+    (w.timers[actorId] ??= {})[timerId] = entry.seq;
     heapPush<QueueEntry>(w.queue, entry);
   }
 
   cancel(actorId: string, timerId: string): void {
-    const actor = this.actor(actorId);
-    delete this.world.timers[`${actorId}@${actor.incarnation}|${timerId}`];
+    this.actor(actorId); // it must exist
+    const own = this.world.timers[actorId];
+    if (own !== undefined) delete own[timerId];
   }
 
   /** Hands `event` to an actor now: the data-plane handler first, then its machine. */
@@ -429,7 +432,7 @@ export class Engine {
     const q = this.world.queue;
     for (;;) {
       const head = heapPeek(q);
-      if (!head || head.type !== "timer" || this.world.timers[head.key] === head.seq) return;
+      if (!head || head.type !== "timer" || this.world.timers[head.target]?.[head.timerId] === head.seq) return;
       heapPop(q);
     }
   }
@@ -467,12 +470,12 @@ export class Engine {
   /** Re-queues an entry for a stalled actor; order among postponed entries is kept (seq grows). */
   private postpone(entry: QueueEntry, untilMs: number): void {
     const moved = { ...entry, time: untilMs, seq: this.world.seq++ } as QueueEntry;
-    if (moved.type === "timer") this.world.timers[moved.key] = moved.seq;
+    if (moved.type === "timer") (this.world.timers[moved.target] ??= {})[moved.timerId] = moved.seq;
     heapPush<QueueEntry>(this.world.queue, moved);
   }
 
   private fireTimer(entry: TimerEntry): void {
-    delete this.world.timers[entry.key];
+    delete this.world.timers[entry.target]?.[entry.timerId];
     const name = humanEventName(entry.event.type);
     this.currentCause = this.record(
       "timer",

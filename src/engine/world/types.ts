@@ -49,8 +49,8 @@ export interface TimerEntry {
   readonly seq: number;
   readonly target: string;
   readonly event: SimEvent;
-  /** `${actor}@${incarnation}|${timerId}`: the same key replaces an earlier timer. */
-  readonly key: string;
+  /** The actor's name for the timer: arming the same id again replaces it. */
+  readonly timerId: string;
   readonly cause: number;
 }
 
@@ -80,7 +80,12 @@ export interface WorldState {
   seq: number;
   queue: QueueEntry[];
   /** Live timer key -> the seq of its queue entry. Entries not listed here are stale. */
-  timers: Record<string, number>;
+  /**
+   * The live timers: actor id → timer id → the seq of the queue entry that
+   * fires it. A queue entry whose seq is not here was cancelled or replaced.
+   * Two plain levels, so arming and cancelling build no key strings.
+   */
+  timers: Record<string, Record<string, number>>;
   rng: Record<string, PrngState>;
   net: NetworkState;
   actors: Record<string, ActorRecord>;

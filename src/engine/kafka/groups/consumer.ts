@@ -478,8 +478,20 @@ function drain(k: Cons): DeliveredRecord[] {
       continue;
     }
     const take = b.records.slice(0, budget);
+    const run = d.runs[b.tp] ?? 0;
+    // Only the fields the application sees: spreading the whole log record copied a dozen more.
     for (const r of take)
-      out.push({ topic: b.topic, partition: b.partition, ...r, generation, run: d.runs[b.tp] ?? 0, rebalancing });
+      out.push({
+        topic: b.topic,
+        partition: b.partition,
+        offset: r.offset,
+        key: r.key,
+        value: r.value,
+        timestamp: r.timestamp,
+        generation,
+        run,
+        rebalancing,
+      });
     budget -= take.length;
     const last = take[take.length - 1].offset;
     d.positions[b.tp] = last + 1;
@@ -498,13 +510,24 @@ function startProcessing(k: Cons, records: DeliveredRecord[]): void {
   d.batchPolledAtMs = k.engine.nowMs;
   d.stats.delivered += records.length;
   if (records[0].rebalancing) d.stats.deliveredWhileRebalancing += records.length;
-  k.engine.schedule(
-    k.actor.id,
-    records.length * d.processingMsPerRecord,
-    { type: CONSUMER_TIMER.processed },
-    "processed",
-  );
+  const processingMs = records.length * d.processingMsPerRecord;
+  // An application that takes no time is done at once: a 0 ms timer would
+  // only add an event per poll (thousands a second on a busy group). The
+  // depth guard keeps a long backlog from nesting poll() too deeply.
+  if (processingMs === 0 && inlineProcessingDepth < MAX_INLINE_PROCESSING_DEPTH) {
+    inlineProcessingDepth++;
+    try {
+      onProcessed(k);
+    } finally {
+      inlineProcessingDepth--;
+    }
+    return;
+  }
+  k.engine.schedule(k.actor.id, processingMs, { type: CONSUMER_TIMER.processed }, "processed");
 }
+
+let inlineProcessingDepth = 0;
+const MAX_INLINE_PROCESSING_DEPTH = 32;
 
 /** Moves the records of the current batch whose processing is finished by `atMs` into the ledger. */
 function recordProcessed(k: Cons, atMs: number): void {

@@ -781,17 +781,20 @@ function sendProduce(
   const partitions = list.map(({ batch }) => ({
     topic,
     partition: batch.partition,
-    records: batch.records.map((r, i): ProducerRecordInput => {
-      const base = { key: r.key, value: r.value, timestamp: r.sentAtMs, batchId: batch.id };
-      if (!s.idempotent) return base;
-      return {
-        ...base,
-        producerId: batch.producerId,
-        producerEpoch: batch.producerEpoch,
-        sequence: batch.baseSequence + i,
-        isTransactional: batch.transactional,
-      };
-    }),
+    records: batch.records.map((r, i): ProducerRecordInput =>
+      s.idempotent
+        ? {
+            key: r.key,
+            value: r.value,
+            timestamp: r.sentAtMs,
+            batchId: batch.id,
+            producerId: batch.producerId,
+            producerEpoch: batch.producerEpoch,
+            sequence: batch.baseSequence + i,
+            isTransactional: batch.transactional,
+          }
+        : { key: r.key, value: r.value, timestamp: r.sentAtMs, batchId: batch.id },
+    ),
   }));
   let records = 0;
   for (const { batch } of list) {
