@@ -175,3 +175,33 @@ test("a busy cluster draws overlapping dots of one kind as one dot with a count"
   await expect(dots.filter({ has: page.locator("title", { hasText: /^\d+ Fetch/ }) }).first()).toBeAttached();
   await shot(page, "busy-cluster-dots");
 });
+
+test("partition mode: drag a broker into another island, apply, see the islands, heal", async ({ page }) => {
+  await openScenario(page, "01-leader-failover-acks-all");
+  await runTo(page, 1000);
+  await page.getByRole("button", { name: "Partition mode" }).click();
+  const builder = page.getByRole("region", { name: "Partition mode" });
+  await expect(builder.getByRole("group", { name: "Island 1" })).toContainText("b1");
+  // Drag with the mouse: b1 into island 2.
+  await page.getByTestId("chip-b1").dragTo(page.getByTestId("island-zone-2"));
+  await expect(page.getByTestId("island-zone-2")).toHaveAttribute("data-nodes", "b1");
+  // The keyboard does the same: b2 one island to the right, then back.
+  await builder.getByRole("button", { name: "b2, broker, in island 1" }).press("ArrowRight");
+  await expect(page.getByTestId("island-zone-2")).toHaveAttribute("data-nodes", "b1,b2");
+  await builder.getByRole("button", { name: "b2, broker, in island 2" }).press("ArrowLeft");
+  await expect(page.getByTestId("island-zone-2")).toHaveAttribute("data-nodes", "b1");
+  await builder.getByRole("button", { name: "Apply partition" }).click();
+  await expect(page.getByTestId("island-now")).toContainText("{b1}");
+  await expect(page.getByTestId("partition-banner")).toContainText("{b1}");
+  await expect(page.getByRole("button", { name: /^Broker 1, .*in island 2/ })).toBeVisible();
+  await shot(page, "partition-mode");
+  // Cut off from the controller, b1 loses its leadership once its session times out.
+  await runTo(page, 4000);
+  await expect(page.getByTestId("partition-orders-0")).not.toHaveAttribute("data-leader", "1");
+  await builder.getByRole("button", { name: "Heal" }).click();
+  await expect(page.getByTestId("partition-banner")).toHaveCount(0);
+  await expect(page.getByTestId("island-now")).toHaveText("Now: one network");
+  await expect(page.getByTestId("island-zone-1")).toContainText("b1");
+  await builder.getByRole("button", { name: "Close partition mode" }).click();
+  await expect(page.getByTestId("island-builder")).toHaveCount(0);
+});

@@ -26,6 +26,7 @@ export const SHORTCUTS: [string, string][] = [
   ["x", "Crash the selected broker (or controller)"],
   ["u", "Restart the selected broker (or controller)"],
   ["Esc", "Clear the selection"],
+  ["← / →", "Partition mode: move the focused node to the island on the left / right"],
   ["r", "Reset the scenario"],
   ["?", "Show or hide this list"],
 ];

@@ -4,7 +4,7 @@
 // geometry comes from layout/cluster.ts, a pure function of what there is and
 // how big the box is.
 
-import { useMemo, useRef } from "react";
+import { useMemo, useRef, useState } from "react";
 import { select, showOffsets, useDerived, useSim, type Selection } from "../../store/simStore.ts";
 import { keyColours } from "../keyColours.ts";
 import { clusterLayout } from "../layout/cluster.ts";
@@ -14,6 +14,7 @@ import { networkNodes, visibleIslands } from "../networkNodes.ts";
 import { BrokerCard, BrokerErrorTag } from "./BrokerCard.tsx";
 import { ConsumerColumn } from "./ConsumerColumn.tsx";
 import { ControlRow, type ControlNodeInfo } from "./ControlRow.tsx";
+import { IslandBuilder } from "./IslandBuilder.tsx";
 import { Legend } from "./Legend.tsx";
 import { MessageLayer } from "./MessageLayer.tsx";
 import { PartitionBlock } from "./PartitionBlock.tsx";
@@ -30,6 +31,7 @@ export function ClusterView() {
   const selection = useSim((s) => s.selection);
   const speed = useSim((s) => s.speed);
   const reducedMotion = useReducedMotion();
+  const [partitionMode, setPartitionMode] = useState(false);
   const cluster = d.cluster;
 
   const scenarioKeys = useMemo(() => sim.scenario.loadGenerators.flatMap((g) => g.keys ?? []), [sim]);
@@ -96,6 +98,15 @@ export function ClusterView() {
 
   return (
     <div className="cluster-stage" ref={ref}>
+      <button
+        type="button"
+        className="partition-mode-toggle"
+        aria-pressed={partitionMode}
+        onClick={() => setPartitionMode((on) => !on)}
+      >
+        Partition mode
+      </button>
+      {partitionMode ? <IslandBuilder onClose={() => setPartitionMode(false)} /> : null}
       {size.width > 0 ? (
         <svg
           className="cluster"
