@@ -67,7 +67,8 @@ export function SlowFollowerForm({ cluster, fixedBroker }: { cluster: ClusterVie
       <p className="muted small">
         Every message between {fixedBroker ?? "it"} and the other brokers takes that much longer, both ways. A follower
         that has not caught up for replica.lag.time.max.ms ({lagMs} ms here) leaves the ISR. If it leads partitions,
-        their followers fall behind instead.
+        their followers fall behind instead. Reset link speeds puts every link back to normal, including any the
+        scenario slowed.
       </p>
       <div className="button-row">
         <button type="button" onClick={() => act({ type: "resetLinks" })} disabled={!anySlow}>
