@@ -61,10 +61,37 @@ export interface CheckerMemory {
   maxHighWatermark: Record<string, number>;
   /** Partitions whose history includes an unclean event (unclean election or a lost disk). */
   uncleanSince: Record<string, number>;
+  /** What the search for lost acknowledged records already judged (see `lostAcknowledgedRecords`). */
+  acked: AckedRecordsMemory;
+}
+
+/**
+ * The lost-record search is incremental: an acknowledged record found on the
+ * partition's leader stays there while that leader keeps the same role, epoch
+ * and life (a leader never truncates its own log). So each check judges only
+ * the records acknowledged since the last one, and judges a partition's whole
+ * history again only when its leadership changed.
+ */
+export interface AckedRecordsMemory {
+  /** producer id → how many of its acknowledged records were judged. */
+  judgedUpTo: Record<string, number>;
+  /** partition → the leadership the judgements were made against. */
+  leadership: Record<string, string>;
+  /** partition → the records found lost there, with where they sit in their producer's list. */
+  lost: Record<string, { producer: string; index: number; record: LostRecord }[]>;
+}
+
+function freshAckedRecordsMemory(): AckedRecordsMemory {
+  return { judgedUpTo: {}, leadership: {}, lost: {} };
 }
 
 export function freshCheckerMemory(): CheckerMemory {
-  return { maxHighWatermark: {}, uncleanSince: {}, groups: freshGroupCheckerMemory() };
+  return {
+    maxHighWatermark: {},
+    uncleanSince: {},
+    groups: freshGroupCheckerMemory(),
+    acked: freshAckedRecordsMemory(),
+  };
 }
 
 function brokerData(engine: Engine, brokerId: number): BrokerData | undefined {
@@ -239,7 +266,8 @@ function firstMismatchBelowHw(a: PartitionLog, b: PartitionLog): number | null {
 /**
  * Acknowledged records (acks=1 or all) that the partition's current leader no
  * longer has at their offset. A partition without a leader is unavailable,
- * not lost: its records are judged again once it has one.
+ * not lost: its records are judged again once it has one. With `memory`, only
+ * what changed since the last call is judged (see AckedRecordsMemory).
  */
 export function lostAcknowledgedRecords(
   engine: Engine,
@@ -247,28 +275,91 @@ export function lostAcknowledgedRecords(
   view: ControlPlaneView = ctx.controlPlane.describe(engine),
   memory?: CheckerMemory,
 ): LostRecord[] {
+  const mem = memory ? memory.acked : freshAckedRecordsMemory();
   const byKey = new Map(view.partitions.map((p) => [tpKey(p.topic, p.partition), p]));
-  const out: LostRecord[] = [];
   const compacted = new Set(view.topics.filter((t) => t.config.cleanupPolicy !== "delete").map((t) => t.name));
+  const disks = diskLosses(engine);
+
+  // Partitions whose leadership changed are judged again from their first record.
+  const rejudge = new Set<string>();
+  for (const [key, st] of byKey) {
+    const now = leadershipToken(engine, key, st.leader, st.leaderEpoch);
+    if (mem.leadership[key] !== now) {
+      mem.leadership[key] = now;
+      mem.lost[key] = [];
+      rejudge.add(key);
+    }
+  }
+  for (const key of Object.keys(mem.leadership)) {
+    if (!byKey.has(key)) {
+      delete mem.leadership[key]; // the topic was deleted
+      delete mem.lost[key];
+    }
+  }
+
+  const producers: string[] = [];
   for (const id of engine.world.actorOrder) {
     const a = engine.world.actors[id];
     if (a.kind !== LOADGEN_KIND && a.kind !== PRODUCER_KIND) continue;
+    producers.push(id);
     const acked: readonly AckedRecord[] =
       a.kind === LOADGEN_KIND ? (a.data as LoadGeneratorData).acked : producerData(a).acked;
-    for (const r of acked) {
+    let from = mem.judgedUpTo[id] ?? 0;
+    if (from > acked.length) {
+      // A different producer under the same id: forget what its predecessor left.
+      for (const key of Object.keys(mem.lost)) mem.lost[key] = mem.lost[key].filter((x) => x.producer !== id);
+      from = 0;
+    }
+    const start = rejudge.size > 0 ? 0 : from;
+    for (let i = start; i < acked.length; i++) {
+      const r = acked[i];
       if (r.acks === 0) continue;
-      const st = byKey.get(tpKey(r.topic, r.partition));
+      const key = tpKey(r.topic, r.partition);
+      if (i < from && !rejudge.has(key)) continue;
+      const st = byKey.get(key);
       if (!st || st.leader < 0 || !brokerAlive(engine, st.leader)) continue;
-      const log = brokerData(engine, st.leader)?.disk.logs[tpKey(r.topic, r.partition)];
+      const log = brokerData(engine, st.leader)?.disk.logs[key];
       if (!log) continue;
       if (r.offset < log.logStartOffset) continue; // removed by retention: not a loss
       const found = recordAt(log, r.offset);
       if (found && found.value === r.value) continue;
       if (!found && compacted.has(r.topic) && r.offset < log.logEndOffset) continue; // compacted away by a newer value
-      out.push({ producer: id, ...pick(r), ...explainLoss(r, view, memory, diskLosses(engine)) });
+      (mem.lost[key] ??= []).push({
+        producer: id,
+        index: i,
+        record: { producer: id, ...pick(r), ...explainLoss(r, view, memory, disks) },
+      });
+    }
+    mem.judgedUpTo[id] = acked.length;
+  }
+
+  const order = new Map(producers.map((id, i) => [id, i]));
+  const out: { producer: string; index: number; record: LostRecord }[] = [];
+  for (const [key, lost] of Object.entries(mem.lost)) {
+    const st = byKey.get(key);
+    const log = st && st.leader >= 0 ? brokerData(engine, st.leader)?.disk.logs[key] : undefined;
+    for (const x of lost) {
+      if (!order.has(x.producer)) continue; // a removed producer's records are no longer judged
+      if (log && x.record.offset < log.logStartOffset) continue; // retention reached it since
+      out.push(x);
     }
   }
-  return out;
+  out.sort((x, y) => order.get(x.producer)! - order.get(y.producer)! || x.index - y.index);
+  return out.map((x) => x.record);
+}
+
+/**
+ * Who holds the partition's records now, as far as judging losses goes: the
+ * leader the controller names, its epoch, and that broker's own role, epoch
+ * and life. Any change means the records must be looked for again.
+ */
+function leadershipToken(engine: Engine, key: string, leader: number, leaderEpoch: number): string {
+  if (leader < 0) return "none";
+  const actorId = brokerActorId(leader);
+  const actor = Object.hasOwn(engine.world.actors, actorId) ? engine.world.actors[actorId] : undefined;
+  if (!actor || !actor.alive) return `${leader}:${leaderEpoch}:down`;
+  const rs = brokerData(engine, leader)?.replicas[key];
+  return `${leader}:${leaderEpoch}:${actor.incarnation}:${rs?.role ?? "-"}:${rs?.leaderEpoch ?? -1}`;
 }
 
 function pick(r: AckedRecord) {

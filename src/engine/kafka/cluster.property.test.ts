@@ -94,7 +94,18 @@ describe.each(["kraft", "zookeeper"] as const)("random fault schedules (%s)", (m
           const sim = createSimulation(scenario(mode, false, seed, faults));
           sim.runUntil(DURATION_MS);
           const view = sim.cluster(1_000_000)!; // every record, not just the newest
-          for (const lost of sim.lostAcknowledgedRecords()) {
+          const lostAtEnd = sim.lostAcknowledgedRecords();
+          // The search is incremental: asked along the way, it must end with what one look at the end finds.
+          const watched = createSimulation(scenario(mode, false, seed, faults));
+          for (let t = 250; t < DURATION_MS; t += 250) {
+            watched.runUntil(t);
+            watched.lostAcknowledgedRecords();
+          }
+          watched.runUntil(DURATION_MS);
+          expect(watched.lostAcknowledgedRecords(), `seed=${seed}: incremental and whole searches differ`).toEqual(
+            lostAtEnd,
+          );
+          for (const lost of lostAtEnd) {
             expect(lost.explained, `seed=${seed}: ${lost.cause}`).toBe(true);
             // Real: the current leader's log does not hold that record at that offset.
             const p = view.partitions.find((x) => x.topic === lost.topic && x.partition === lost.partition)!;

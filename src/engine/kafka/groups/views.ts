@@ -9,6 +9,7 @@ import type { ActorRecord } from "../../world/types.ts";
 import type { ClusterContext } from "../context.ts";
 import { tpKey } from "../metadata.ts";
 import { brokerDatas, partitionCount, partitionHighWatermark, recordExists } from "./clusterRead.ts";
+import { consumerLedgerSkips, groupLedgerStats } from "./ledgerStats.ts";
 import { CONSUMER_KIND } from "./consumer.ts";
 import { consumerConfig, consumerData, type CommitRecord, type LedgerEntry } from "./consumerData.ts";
 import { classicStateName, MODULE_NAME, type CoordinatorState, type Group } from "./coordinatorState.ts";
@@ -220,7 +221,12 @@ export function groupView(engine: Engine, ctx: ClusterContext, groupId: string):
     generation = g.groupEpoch;
     assignor = g.assignor;
   }
-  const ledger = analyzeGroupLedger(engine, ctx, consumers);
+  const ledger = groupLedgerStats(
+    engine,
+    groupId,
+    consumers.map((a) => consumerData(a).ledger),
+    (topic, partition, offset) => recordExists(engine, ctx, topic, partition, offset),
+  );
   const rebalances = obs?.rebalances ?? [];
   return {
     groupId,
@@ -245,58 +251,6 @@ export function groupView(engine: Engine, ctx: ClusterContext, groupId: string):
     ...ledger,
     deliveredWhileRebalancing: consumers.reduce((s, a) => s + consumerData(a).stats.deliveredWhileRebalancing, 0),
   };
-}
-
-/** Duplicates, skips and per-key reordering over the ledgers of a group's consumers together. */
-function analyzeGroupLedger(
-  engine: Engine,
-  ctx: ClusterContext,
-  consumers: ActorRecord[],
-): { recordsRead: number; duplicates: number; skips: number; reorderedKeys: string[] } {
-  const entries: LedgerEntry[] = [];
-  for (const a of consumers) for (const e of consumerData(a).ledger) entries.push(e);
-  entries.sort((x, y) => x.readAtMs - y.readAtMs);
-  const seen = new Map<string, Set<number>>();
-  const lastByKey = new Map<string, number>();
-  const reordered = new Set<string>();
-  let duplicates = 0;
-  for (const e of entries) {
-    const tp = tpKey(e.topic, e.partition);
-    let s = seen.get(tp);
-    if (!s) seen.set(tp, (s = new Set()));
-    if (s.has(e.offset)) duplicates++;
-    else s.add(e.offset);
-    if (e.key !== null) {
-      const k = `${tp}|${e.key}`;
-      const last = lastByKey.get(k);
-      if (last !== undefined && e.offset < last) reordered.add(e.key);
-      lastByKey.set(k, Math.max(last ?? -1, e.offset));
-    }
-  }
-  let skips = 0;
-  for (const [tp, s] of [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const i = tp.lastIndexOf("-");
-    const topic = tp.slice(0, i);
-    const partition = Number(tp.slice(i + 1));
-    const offsets = [...s].sort((a, b) => a - b);
-    for (let j = 1; j < offsets.length; j++)
-      for (let o = offsets[j - 1] + 1; o < offsets[j]; o++) if (recordExists(engine, ctx, topic, partition, o)) skips++;
-  }
-  return { recordsRead: entries.length, duplicates, skips, reorderedKeys: [...reordered].sort() };
-}
-
-/** Records missing inside one consumer's uninterrupted runs of reads. */
-function consumerSkips(engine: Engine, ctx: ClusterContext, ledger: readonly LedgerEntry[]): number {
-  const last = new Map<string, LedgerEntry>();
-  let skips = 0;
-  for (const e of ledger) {
-    const tp = tpKey(e.topic, e.partition);
-    const prev = last.get(tp);
-    if (prev && prev.run === e.run && e.offset > prev.offset + 1)
-      for (let o = prev.offset + 1; o < e.offset; o++) if (recordExists(engine, ctx, e.topic, e.partition, o)) skips++;
-    last.set(tp, e);
-  }
-  return skips;
 }
 
 export function consumerViews(engine: Engine, ctx: ClusterContext): ConsumerView[] {
@@ -338,7 +292,9 @@ export function consumerViews(engine: Engine, ctx: ClusterContext): ConsumerView
       processingMsPerRecord: d.processingMsPerRecord,
       recordsRead: d.ledger.length,
       duplicates: d.stats.duplicates,
-      skips: consumerSkips(engine, ctx, d.ledger),
+      skips: consumerLedgerSkips(d.ledger, (topic, partition, offset) =>
+        recordExists(engine, ctx, topic, partition, offset),
+      ),
       deliveredWhileRebalancing: d.stats.deliveredWhileRebalancing,
       commits: d.commits.map((c) => ({ ...c, offsets: c.offsets.map((o) => ({ ...o })) })),
       fatal: d.fatal,
