@@ -408,16 +408,25 @@ export function handleFollowerFetch(
     config,
     metadata,
   );
+  // Written out field by field: this runs for every partition of every
+  // replica fetch, and object spreads were a visible share of a busy run.
+  const reasons = [r.reason];
+  for (const reason of step.reasons) reasons.push(reason);
   return {
-    ...step,
-    reasons: [r.reason, ...step.reasons],
-    // The HW in the response is the one after this fetch's HW update.
+    partition: step.partition,
+    log: step.log,
+    hwIncremented: step.hwIncremented,
+    error: step.error,
+    alterPartition: step.alterPartition,
+    reasons,
     response: {
-      ...base,
-      highWatermark: step.log.highWatermark,
       error: step.error,
       records: step.error === "NONE" ? r.records : EMPTY_SLICE,
       divergingEpoch: null,
+      // The HW in the response is the one after this fetch's HW update.
+      highWatermark: step.log.highWatermark,
+      logStartOffset: base.logStartOffset,
+      logEndOffset: base.logEndOffset,
     },
   };
 }

@@ -777,7 +777,17 @@ export function handleReplicaFetch(
         { divergingEpoch: step.response.divergingEpoch },
       );
     }
-    responses.push({ topic: p.topic, partition: p.partition, ...step.response });
+    const res = step.response;
+    responses.push({
+      topic: p.topic,
+      partition: p.partition,
+      error: res.error,
+      records: res.records,
+      divergingEpoch: res.divergingEpoch,
+      highWatermark: res.highWatermark,
+      logStartOffset: res.logStartOffset,
+      logEndOffset: res.logEndOffset,
+    });
   }
   if (anyData || req.maxWaitMs <= 0) {
     sendFetchResponse(engine, actor, req.replicaId, req.fetchSeq, responses);

@@ -86,9 +86,9 @@ export interface PartitionerState {
 export interface TopicLayout {
   numPartitions: number;
   /** Partitions with a known leader, ascending. */
-  available: number[];
+  available: readonly number[];
   /** Batches queued per partition (for adaptive partitioning). */
-  queueSizes: number[];
+  queueSizes: readonly number[];
 }
 
 /** A fresh non-negative 31-bit draw, like Utils.toPositive(random.nextInt()). */

@@ -541,6 +541,11 @@ function layoutOf(d: ProducerData): TopicLayout {
   };
 }
 
+const NOTHING: readonly number[] = [];
+function keyedLayout(numPartitions: number): TopicLayout {
+  return { numPartitions, available: NOTHING, queueSizes: NOTHING };
+}
+
 function draw31(engine: Engine, actor: ActorRecord): () => number {
   return () => Math.floor(engine.rng(`producer.${actor.id}.partitioner`).next() * 2147483648);
 }
@@ -548,7 +553,10 @@ function draw31(engine: Engine, actor: ActorRecord): () => number {
 /** RecordAccumulator#append, with the partitioner's choice before and the sticky switch after. */
 function append(engine: Engine, actor: ActorRecord, record: PendingRecord): void {
   const d = producerData(actor);
-  const layout = layoutOf(d);
+  // A keyed record needs only the partition count; availability and queue
+  // sizes (rebuilt per record) matter to round-robin and sticky choices only.
+  const byKeyOnly = record.key !== null && !d.settings.ignoreKeys && d.settings.partitioner !== "round-robin";
+  const layout = byKeyOnly ? keyedLayout(d.meta.numPartitions) : layoutOf(d);
   const draw = draw31(engine, actor);
   const { partition, how } = choosePartition(record.key, d.settings, layout, d.partitioner, draw);
   const queue = (d.queues[partition] ??= []);
