@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hashHex, hashUpdate, initialHashState, stableStringify } from "./hash.ts";
-import { causeChain, traceHash, type TraceEvent } from "./trace.ts";
+import { causeChain, DeliverTraceEvent, SendTraceEvent, TimerTraceEvent, traceHash, type TraceEvent } from "./trace.ts";
 
 describe("trace hash", () => {
   it("does not depend on the order in which data fields were written", () => {
@@ -65,6 +65,28 @@ describe("trace hash", () => {
   it("has a golden value for a whole event (the same in every JavaScript engine)", () => {
     const e: TraceEvent = { id: 1, time: 0.25, kind: "note", actor: "b1", cause: 0, text: "hello", data: { x: [1] } };
     expect(traceHash([e])).toMatchInlineSnapshot(`"139ed70ea1804c26"`);
+  });
+
+  it("keeps message and timer events compact, with the same text, data and hash as plain ones", () => {
+    const send = new SendTraceEvent(7, 1.5, "b1", 3, "b2", "Fetch", 1.75);
+    const deliver = new DeliverTraceEvent(8, 1.75, "b2", 7, "b1", "Fetch");
+    const timer = new TimerTraceEvent(9, 2, "p1", 0, "producer.tick");
+    const plain = (e: TraceEvent): TraceEvent => ({
+      id: e.id,
+      time: e.time,
+      kind: e.kind,
+      actor: e.actor,
+      cause: e.cause,
+      text: e.text,
+      data: e.data,
+    });
+    expect(send.text).toBe("b1 sent Fetch to b2");
+    expect(send.data).toEqual({ to: "b2", type: "Fetch", arriveAtMs: 1.75 });
+    expect(deliver.text).toBe("b2 received Fetch from b1");
+    expect(deliver.data).toEqual({ from: "b1", type: "Fetch" });
+    expect(timer.text).toBe("p1: producer.tick elapsed");
+    expect(timer.kind).toBe("timer");
+    for (const e of [send, deliver, timer]) expect(traceHash([e])).toBe(traceHash([plain(e)]));
   });
 
   it("separates concatenations", () => {

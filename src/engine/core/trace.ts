@@ -30,6 +30,106 @@ export interface TraceEvent {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
+/** "xstate.after.pingInterval.toyNode.idle" reads as "pingInterval in idle". */
+export function humanEventName(type: string): string {
+  if (!type.startsWith("xstate.after.")) return type;
+  const rest = type.slice("xstate.after.".length);
+  const dot = rest.indexOf(".");
+  if (dot < 0) return `timer ${rest}`;
+  const delay = rest.slice(0, dot);
+  const path = rest
+    .slice(dot + 1)
+    .split(".")
+    .slice(1)
+    .join(".");
+  const delayName = /^\d+$/.test(delay) ? `${delay} ms` : delay;
+  return path ? `${delayName} in ${path}` : delayName;
+}
+
+/**
+ * The events of a busy run are mostly messages sent and delivered and timers
+ * firing. They are kept as small objects that build their sentence and data
+ * only when asked (the event log, "why?"), instead of a string and a data
+ * object per event: most are never read, and all are kept for the whole run.
+ */
+export class SendTraceEvent implements TraceEvent {
+  readonly id: number;
+  readonly time: number;
+  readonly actor: string;
+  readonly cause: number;
+  readonly to: string;
+  readonly type: string;
+  readonly arriveAtMs: number;
+  constructor(id: number, time: number, actor: string, cause: number, to: string, type: string, arriveAtMs: number) {
+    this.id = id;
+    this.time = time;
+    this.actor = actor;
+    this.cause = cause;
+    this.to = to;
+    this.type = type;
+    this.arriveAtMs = arriveAtMs;
+  }
+  get kind(): "send" {
+    return "send";
+  }
+  get text(): string {
+    return `${this.actor} sent ${this.type} to ${this.to}`;
+  }
+  get data(): Readonly<Record<string, unknown>> {
+    return { to: this.to, type: this.type, arriveAtMs: this.arriveAtMs };
+  }
+}
+
+export class DeliverTraceEvent implements TraceEvent {
+  readonly id: number;
+  readonly time: number;
+  readonly actor: string;
+  readonly cause: number;
+  readonly from: string;
+  readonly type: string;
+  constructor(id: number, time: number, actor: string, cause: number, from: string, type: string) {
+    this.id = id;
+    this.time = time;
+    this.actor = actor;
+    this.cause = cause;
+    this.from = from;
+    this.type = type;
+  }
+  get kind(): "deliver" {
+    return "deliver";
+  }
+  get text(): string {
+    return `${this.actor} received ${this.type} from ${this.from}`;
+  }
+  get data(): Readonly<Record<string, unknown>> {
+    return { from: this.from, type: this.type };
+  }
+}
+
+export class TimerTraceEvent implements TraceEvent {
+  readonly id: number;
+  readonly time: number;
+  readonly actor: string;
+  readonly cause: number;
+  readonly event: string;
+  constructor(id: number, time: number, actor: string, cause: number, event: string) {
+    this.id = id;
+    this.time = time;
+    this.actor = actor;
+    this.cause = cause;
+    this.event = event;
+  }
+  get kind(): "timer" {
+    return "timer";
+  }
+  get text(): string {
+    return `${this.actor}: ${humanEventName(this.event)} elapsed`;
+  }
+  get data(): Readonly<Record<string, unknown>> {
+    return { event: this.event };
+  }
+}
+
 /**
  * Kinds whose text the engine writes from the event's own fields (actor and
  * data): hashing that text again adds nothing, and these are most of a busy
@@ -51,6 +151,21 @@ export function hashTraceEvent(state: HashState, e: TraceEvent): void {
   hashUpdate(state, e.actor);
   hashNumber(state, e.cause);
   if (!TEXT_DERIVED_KINDS.has(e.kind)) hashUpdate(state, e.text);
+  if (e instanceof SendTraceEvent) {
+    hashUpdate(state, e.to);
+    hashUpdate(state, e.type);
+    hashNumber(state, e.arriveAtMs);
+    return;
+  }
+  if (e instanceof DeliverTraceEvent) {
+    hashUpdate(state, e.from);
+    hashUpdate(state, e.type);
+    return;
+  }
+  if (e instanceof TimerTraceEvent) {
+    hashUpdate(state, e.event);
+    return;
+  }
   const d = e.data;
   if (d === undefined) return;
   if (e.kind === "send" && typeof d.to === "string" && typeof d.type === "string" && typeof d.arriveAtMs === "number") {

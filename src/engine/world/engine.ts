@@ -10,7 +10,17 @@ import { invariant } from "../core/assert.ts";
 import { heapPeek, heapPop, heapPush } from "../core/heap.ts";
 import { hashHex, initialHashState } from "../core/hash.ts";
 import { Prng, createPrngState } from "../core/prng.ts";
-import { hashTraceEvent, type TraceEvent, type TraceKind } from "../core/trace.ts";
+import {
+  DeliverTraceEvent,
+  hashTraceEvent,
+  humanEventName,
+  SendTraceEvent,
+  TimerTraceEvent,
+  type TraceEvent,
+  type TraceKind,
+} from "../core/trace.ts";
+
+export { humanEventName };
 import { createNetworkState, transmit, type NetworkConfig } from "../net/network.ts";
 import { startMachine, stateLabel, stepMachine, type MachineAction } from "../machines/host.ts";
 import type {
@@ -164,7 +174,7 @@ export class Engine {
     cause = this.currentCause,
   ): number {
     const w = this.world;
-    const e: TraceEvent = {
+    return this.append({
       id: w.traceLength + 1,
       time: w.nowMs,
       kind,
@@ -172,7 +182,12 @@ export class Engine {
       cause,
       text,
       data,
-    };
+    });
+  }
+
+  /** Journals an event whose id is the next one: hash, memory, observers. */
+  private append(e: TraceEvent): number {
+    const w = this.world;
     w.traceLength += 1;
     hashTraceEvent(w.hash, e);
     this.trace.push(e);
@@ -306,11 +321,17 @@ export class Engine {
   send(source: string, target: string, event: SimEvent): void {
     const w = this.world;
     const t = transmit(w.net, this.rng("net"), source, target, w.nowMs);
-    const sendId = this.record("send", source, `${source} sent ${event.type} to ${target}`, {
-      to: target,
-      type: event.type,
-      arriveAtMs: t.deliverAtMs,
-    });
+    const sendId = this.append(
+      new SendTraceEvent(
+        this.world.traceLength + 1,
+        w.nowMs,
+        source,
+        this.currentCause,
+        target,
+        event.type,
+        t.deliverAtMs,
+      ),
+    );
     const entry: DeliverEntry = {
       type: "deliver",
       time: t.deliverAtMs,
@@ -476,13 +497,8 @@ export class Engine {
 
   private fireTimer(entry: TimerEntry): void {
     delete this.world.timers[entry.target]?.[entry.timerId];
-    const name = humanEventName(entry.event.type);
-    this.currentCause = this.record(
-      "timer",
-      entry.target,
-      `${entry.target}: ${name} elapsed`,
-      { event: entry.event.type },
-      entry.cause,
+    this.currentCause = this.append(
+      new TimerTraceEvent(this.world.traceLength + 1, this.world.nowMs, entry.target, entry.cause, entry.event.type),
     );
     this.dispatch(entry.target, entry.event);
   }
@@ -518,12 +534,8 @@ export class Engine {
       }
       return;
     }
-    this.currentCause = this.record(
-      "deliver",
-      target,
-      `${target} received ${event.type} from ${source}`,
-      { from: source, type: event.type },
-      entry.cause,
+    this.currentCause = this.append(
+      new DeliverTraceEvent(this.world.traceLength + 1, this.world.nowMs, target, entry.cause, source, event.type),
     );
     this.dispatch(target, event);
   }
@@ -576,22 +588,6 @@ export class Engine {
     while (this.nextTimeMs() <= tMs) this.step();
     if (tMs > this.world.nowMs) this.world.nowMs = tMs;
   }
-}
-
-/** "xstate.after.pingInterval.toyNode.idle" reads as "pingInterval in idle". */
-export function humanEventName(type: string): string {
-  if (!type.startsWith("xstate.after.")) return type;
-  const rest = type.slice("xstate.after.".length);
-  const dot = rest.indexOf(".");
-  if (dot < 0) return `timer ${rest}`;
-  const delay = rest.slice(0, dot);
-  const path = rest
-    .slice(dot + 1)
-    .split(".")
-    .slice(1)
-    .join(".");
-  const delayName = /^\d+$/.test(delay) ? `${delay} ms` : delay;
-  return path ? `${delayName} in ${path}` : delayName;
 }
 
 function describeInput(entry: InputEntry, describe?: (input: SimInput) => string): string {
