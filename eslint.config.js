@@ -63,7 +63,7 @@ const engineRestrictedSyntax = [
 ];
 
 export default defineConfig([
-  globalIgnores(["dist", "test-results", "playwright-report", "reports", "node_modules"]),
+  globalIgnores(["dist", "test-results", "playwright-report", "reports", "node_modules", "src/bench/floor"]),
   {
     files: ["**/*.{ts,tsx}"],
     extends: [

@@ -5,6 +5,8 @@
 //
 // Timings belong here, never in tests.
 
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { heapPop, heapPush } from "../engine/core/heap.ts";
 import { createSimulation } from "../engine/index.ts";
 import { BOXING_DAY_SCENARIO, CLUSTER_BENCH_SCENARIO } from "./clusterBench.ts";
@@ -116,6 +118,10 @@ print("kernel.heap_used_mb", memory.heapUsed / 1048576, "MB", 1);
 console.log(`kernel.trace_hash: ${hash} (same every run)`);
 
 // ---------------------------------------------------------------- the cluster (issue 3)
+// package.json gives V8 a 64 MB young generation: the engine keeps every
+// record and trace event, and with the default size most of a busy run went
+// to copying survivors (about 20% of its time). Printed so figures stay comparable.
+console.log(`bench.node_flags: ${process.execArgv.join(" ")}`);
 // 60 simulated seconds, 3 brokers, 12 partitions, RF 3, acks=all, 10,000 records/s.
 // Peak heap is sampled once per simulated second, after a full GC before the run.
 function runClusterOnce(): { wallMs: number; peakHeapMb: number; records: number; hash: string } {
@@ -173,6 +179,25 @@ if (process.env.BENCH_SKIP_BOXING_DAY !== "1") {
   print("boxingday.peak_heap_mb", bd.peakHeapMb, "MB", 1);
   print("boxingday.records_produced", bd.produced, "records");
   print("boxingday.records_consumed", bd.consumed, "records");
+  // The same workload's bare data work (floor/README.md), timed in this session.
+  const floor = boxingDayFloor();
+  print("boxingday.floor_ms", floor.medianMs, "ms (no protocol logic: records, messages and a heap only)");
+  print("boxingday.floor_sim_to_wall_ratio", BOXING_DAY_SCENARIO.durationMs / floor.medianMs, "x", 1);
+  print("boxingday.engine_vs_floor", bd.wallMs / floor.medianMs, "x the floor's time", 1);
+}
+
+function boxingDayFloor(): { medianMs: number } {
+  const script = fileURLToPath(new URL("./floor/floor-events.mjs", import.meta.url));
+  // The same heap settings as the engine gets, so the ratio compares like with like.
+  const heapFlags = process.execArgv.filter((a) => a.startsWith("--max-semi-space-size"));
+  const out = execFileSync(
+    process.execPath,
+    ["--expose-gc", ...heapFlags, script, "--runs", "3", "--warmup", "1", "--json"],
+    { encoding: "utf8" },
+  );
+  const result = JSON.parse(out) as { median: number; checksum: number };
+  if (result.checksum !== 37_548_120_318) throw new Error("bench: the floor's checksum is wrong");
+  return { medianMs: result.median };
 }
 
 // ---------------------------------------------------------------- the UI in headless Chromium (uiBench.ts)
