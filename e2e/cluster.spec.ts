@@ -214,7 +214,8 @@ test("actions by name: partition the network and heal it, change acks, create a 
   await runTo(page, 6000, 250);
   await expect(page.getByTestId("legend")).toContainText("zoe");
 
-  // A topic config change by the partition's inspector.
+  // A topic config change by the partition's inspector (below the view now: focusing it pans the view to it).
+  await page.getByRole("button", { name: /^Partition orders-0/ }).focus();
   await page.getByRole("button", { name: /^Partition orders-0/ }).click();
   const config = page.getByRole("form", { name: "Config of topic orders" });
   await config.getByLabel("min.insync.replicas").fill("3");

@@ -14,6 +14,7 @@ import {
   stepToNextEvent,
   togglePlay,
 } from "../store/simStore.ts";
+import { sendZoom } from "./zoomCommands.ts";
 
 export const SHORTCUTS: [string, string][] = [
   ["Space", "Play or pause"],
@@ -23,6 +24,8 @@ export const SHORTCUTS: [string, string][] = [
   ["[ / ]", "Go to the previous / next timeline marker"],
   ["+ / -", "Faster / slower"],
   ["1 – 9", "Select broker 1 – 9"],
+  ["i / o", "Zoom the cluster in / out (or the mouse wheel); drag the background or Shift + wheel to pan"],
+  ["0", "Fit the cluster's width to the view"],
   ["x", "Crash the selected broker (or controller)"],
   ["u", "Restart the selected broker (or controller)"],
   ["Esc", "Clear the selection"],
@@ -71,6 +74,8 @@ export function useShortcuts(toggleHelp: () => void): void {
       else if (e.key === "r") reset();
       else if (e.key === "?") toggleHelp();
       else if (e.key === "Escape") select(null);
+      else if ((e.key === "i" || e.key === "o" || e.key === "0") && cluster)
+        sendZoom(e.key === "i" ? "in" : e.key === "o" ? "out" : "fit");
       else if (/^[1-9]$/.test(e.key) && cluster) {
         const id = Number(e.key);
         if (

@@ -2,12 +2,14 @@
 // lane per replica with HW / LEO markers and records coloured by key, ghosts
 // of truncated records, and messages in flight. React renders every element;
 // geometry comes from layout/cluster.ts, a pure function of what there is and
-// how big the box is.
+// how big the box is. ZoomStage zooms and pans it (a wide cluster is laid out
+// wider than the box and fitted: zoom in to read it).
 
 import { useMemo, useRef, useState } from "react";
 import { select, showOffsets, useDerived, useSim, type Selection } from "../../store/simStore.ts";
 import { keyColours } from "../keyColours.ts";
 import { clusterLayout } from "../layout/cluster.ts";
+import { contentWidthFor, fitScale, isBigCluster } from "../layout/zoom.ts";
 import { useElementSize } from "../useElementSize.ts";
 import { useReducedMotion } from "../useReducedMotion.ts";
 import { networkNodes, visibleIslands } from "../networkNodes.ts";
@@ -19,6 +21,7 @@ import { Legend } from "./Legend.tsx";
 import { MessageLayer } from "./MessageLayer.tsx";
 import { PartitionBlock } from "./PartitionBlock.tsx";
 import { ProducerCard } from "./ProducerCard.tsx";
+import { ZoomStage } from "./ZoomStage.tsx";
 
 const ZK_ROLE: Record<string, string> = { LEADING: "leader", FOLLOWING: "follower", LOOKING: "looking" };
 
@@ -30,6 +33,7 @@ export function ClusterView() {
   const view = useSim((s) => s.view);
   const selection = useSim((s) => s.selection);
   const speed = useSim((s) => s.speed);
+  const scenarioId = useSim((s) => s.scenarioId);
   const reducedMotion = useReducedMotion();
   const [partitionMode, setPartitionMode] = useState(false);
   const cluster = d.cluster;
@@ -58,9 +62,18 @@ export function ClusterView() {
 
   const groups = cluster.groups ?? [];
   const consumers = cluster.consumers ?? [];
+  // Wider than the box when the brokers would be squeezed; fitted to its width, so lanes fill the height at fit.
+  const contentWidth = contentWidthFor({
+    viewW: size.width,
+    brokers: cluster.brokers.length,
+    controlNodes: controlNodes.length,
+    producers: cluster.producers.length > 0,
+    groups: groups.length > 0,
+  });
+  const fitK = fitScale({ viewW: size.width, viewH: size.height, contentW: contentWidth, contentH: size.height });
   const layout = clusterLayout({
-    width: size.width,
-    height: size.height,
+    width: contentWidth,
+    height: size.height / fitK,
     producers: cluster.producers.map((p) => p.id),
     brokers: cluster.brokers.map((b) => b.id),
     controlNodes: controlNodes.map((n) => n.id),
@@ -95,6 +108,12 @@ export function ClusterView() {
   }
   const onSelect = (s: Selection) => select(s);
   const animate = view.animate && !reducedMotion;
+  const big = isBigCluster({
+    brokers: cluster.brokers.length,
+    partitions: partitions.length,
+    maxReplicas: Math.max(0, ...partitions.map((p) => p.replicas.length)),
+    fitK,
+  });
 
   return (
     <div className="cluster-stage" ref={ref}>
@@ -108,15 +127,22 @@ export function ClusterView() {
       </button>
       {partitionMode ? <IslandBuilder onClose={() => setPartitionMode(false)} /> : null}
       {size.width > 0 ? (
-        <svg
-          className="cluster"
-          width={layout.width}
-          height={layout.height}
-          role="group"
-          aria-label="The cluster: controllers, brokers, producers and one log lane per replica"
-          data-testid="cluster"
-          data-mode={cluster.mode}
-          onClick={() => select(null)}
+        <ZoomStage
+          bounds={{ viewW: size.width, viewH: size.height, contentW: layout.width, contentH: layout.height }}
+          resetKey={`${scenarioId}|${view.focusTopic}|${view.internalTopics}`}
+          big={big}
+          topicSelect={cluster.controller.topics.filter((t) => !t.name.startsWith("__")).length > 1}
+          quiet={partitionMode}
+          corner={cluster.producers.length > 0 ? "left" : "right"}
+          animate={!reducedMotion}
+          svg={{
+            className: "cluster",
+            role: "group",
+            "aria-label": "The cluster: controllers, brokers, producers and one log lane per replica",
+            "data-testid": "cluster",
+            "data-mode": cluster.mode,
+            onClick: () => select(null),
+          }}
         >
           <defs>
             <pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
@@ -220,7 +246,7 @@ export function ClusterView() {
             const error = d.brokerErrors.get(b.actorId);
             return box && error ? <BrokerErrorTag key={b.id} brokerId={b.id} box={box} error={error} /> : null;
           })}
-        </svg>
+        </ZoomStage>
       ) : null}
     </div>
   );
