@@ -62,6 +62,7 @@ export function createWorldState(options: EngineOptions): WorldState {
     seq: 0,
     queue: [],
     timers: {},
+    staleTimers: 0,
     rng: {},
     net: createNetworkState(options.network),
     actors: {},
@@ -312,6 +313,8 @@ export class Engine {
   }
 
   private dropTimersOf(actor: ActorRecord): void {
+    const own = this.world.timers[actor.id];
+    if (own !== undefined) this.world.staleTimers += Object.keys(own).length;
     delete this.world.timers[actor.id];
   }
 
@@ -361,14 +364,34 @@ export class Engine {
       timerId,
       cause: this.currentCause,
     };
-    (w.timers[actorId] ??= {})[timerId] = entry.seq;
+    const own = (w.timers[actorId] ??= {});
+    if (own[timerId] !== undefined) w.staleTimers++;
+    own[timerId] = entry.seq;
     heapPush<QueueEntry>(w.queue, entry);
+    this.maybeSweepQueue();
   }
 
   cancel(actorId: string, timerId: string): void {
     this.actor(actorId); // it must exist
     const own = this.world.timers[actorId];
-    if (own !== undefined) delete own[timerId];
+    if (own !== undefined && own[timerId] !== undefined) {
+      this.world.staleTimers++;
+      delete own[timerId];
+    }
+  }
+
+  /**
+   * Drops dead timer entries once they make up most of the queue. The order
+   * of events is (time, seq), a total order, so rebuilding the heap cannot
+   * change what happens; it only keeps the heap small.
+   */
+  private maybeSweepQueue(): void {
+    const w = this.world;
+    if (w.staleTimers < 1024 || w.staleTimers * 2 < w.queue.length) return;
+    const timers = w.timers;
+    w.queue = w.queue.filter((e) => e.type !== "timer" || timers[e.target]?.[e.timerId] === e.seq);
+    w.queue.sort((x, y) => x.time - y.time || x.seq - y.seq); // a sorted array is a valid heap
+    w.staleTimers = 0;
   }
 
   /** Hands `event` to an actor now: the data-plane handler first, then its machine. */
@@ -455,6 +478,7 @@ export class Engine {
       const head = heapPeek(q);
       if (!head || head.type !== "timer" || this.world.timers[head.target]?.[head.timerId] === head.seq) return;
       heapPop(q);
+      if (this.world.staleTimers > 0) this.world.staleTimers--;
     }
   }
 

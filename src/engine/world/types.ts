@@ -86,6 +86,12 @@ export interface WorldState {
    * Two plain levels, so arming and cancelling build no key strings.
    */
   timers: Record<string, Record<string, number>>;
+  /**
+   * Queue entries of timers since cancelled or re-armed, still in the heap.
+   * Clients re-arm long timeouts on every request or poll, so without a
+   * sweep the heap would fill with them (hundreds of thousands on a busy run).
+   */
+  staleTimers: number;
   rng: Record<string, PrngState>;
   net: NetworkState;
   actors: Record<string, ActorRecord>;
