@@ -76,6 +76,10 @@ export interface SimState {
   view: ViewOptions;
   /** True when the last frame ran out of its work budget and the clock fell behind. */
   lagging: boolean;
+  /** Frames the frame loop advanced (bumped by `advanced()` only). */
+  frames: number;
+  /** Changes that are not the frame loop's (actions, seeks, loads, pause): bumped with `revision` by everything else. */
+  edits: number;
   error: string | null;
   /** The problems of a bad scenario file or link, each with its path (shown as a list under `error`). */
   errorProblems: readonly ScenarioProblem[] | null;
@@ -145,6 +149,8 @@ export const simStore = createStore<SimState>()(() => ({
   sideTab: "inspector",
   view: DEFAULT_VIEW,
   lagging: false,
+  frames: 0,
+  edits: 0,
   error: null,
   errorProblems: null,
   notice: null,
@@ -165,7 +171,32 @@ export function currentDerived(): Derived {
   return derive(s.sim, s.revision, s.playing);
 }
 
-const touched = (extra: Partial<SimState> = {}) => simStore.setState((s) => ({ ...extra, revision: s.revision + 1 }));
+/** Frames between two refreshes of a view that may lag while playing (~10 per second at 60 fps). */
+export const REFRESH_FRAMES = 6;
+
+/**
+ * When a view that may lag behind the playhead while playing (log lanes,
+ * cards, text equivalents) should draw again: a number that changes at every
+ * revision while paused, and while playing at every user change (`edits`)
+ * and once every `every` frames, at the phase `slot` (views on different
+ * slots refresh on different frames, so the work is spread out). Paused, a
+ * view is always exact; playing, at most `every` frames old.
+ */
+export function refreshKey(s: SimState, slot: number, every: number = REFRESH_FRAMES): number {
+  if (!s.playing) return -1 - s.revision;
+  return s.edits + Math.floor((s.frames + (slot % every)) / every);
+}
+
+/** The derived view, re-rendering on `refreshKey(slot, every)` rather than on every revision. */
+export function useRefreshedDerived(slot: number, every: number = REFRESH_FRAMES): Derived {
+  useSim((s) => refreshKey(s, slot, every));
+  const sim = useSim((s) => s.sim);
+  const s = simStore.getState();
+  return derive(sim, s.revision, s.playing);
+}
+
+const touched = (extra: Partial<SimState> = {}) =>
+  simStore.setState((s) => ({ ...extra, revision: s.revision + 1, edits: s.edits + 1 }));
 
 export const play = () => simStore.setState({ playing: true });
 export const pause = () => touched({ playing: false });
@@ -474,5 +505,5 @@ export function dismissNotice(): void {
 
 /** Called by the frame loop after it advanced the engine. */
 export function advanced(lagging: boolean): void {
-  touched({ lagging });
+  simStore.setState((s) => ({ lagging, revision: s.revision + 1, frames: s.frames + 1 }));
 }

@@ -1,17 +1,12 @@
+import { memo } from "react";
 import type { BrokerView } from "../../engine/index.ts";
 import type { RecentError } from "../../store/viewMemory.ts";
 import type { Box } from "../layout/cluster.ts";
 import { formatShortMs, lifecycleLabel } from "../format.ts";
+import { markDrawn, refreshDue, sameBox } from "./refreshGate.ts";
 import { fit, svgButton } from "./svgButton.ts";
 
-export function BrokerCard({
-  broker,
-  box,
-  selected,
-  island,
-  slow,
-  onSelect,
-}: {
+interface Props {
   broker: BrokerView;
   box: Box;
   selected: boolean;
@@ -20,7 +15,26 @@ export function BrokerCard({
   /** Its slowed links, when it is flagged slow: peers and extra latency. */
   slow: { peers: string[]; extraLatencyMs: number } | null;
   onSelect: () => void;
-}) {
+}
+
+const sameSlow = (a: Props["slow"], b: Props["slow"]) =>
+  a === b || (a !== null && b !== null && a.extraLatencyMs === b.extraLatencyMs && a.peers.join() === b.peers.join());
+
+/** A broker's card. Memoised: new data redraws it when its refresh is due (see refreshGate.ts). */
+export const BrokerCard = memo(
+  BrokerCardView,
+  (a, b) =>
+    a.broker.id === b.broker.id &&
+    a.selected === b.selected &&
+    a.island === b.island &&
+    sameSlow(a.slow, b.slow) &&
+    sameBox(a.box, b.box) &&
+    !refreshDue(a, b.broker.id),
+);
+
+function BrokerCardView(props: Props) {
+  markDrawn(props, props.broker.id);
+  const { broker, box, selected, island, slow, onSelect } = props;
   const state = lifecycleLabel(broker.lifecycle, broker.alive);
   const status = !broker.alive
     ? "down"

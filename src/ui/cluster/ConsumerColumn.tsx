@@ -1,6 +1,8 @@
+import { memo } from "react";
 import type { ClusterView } from "../../engine/index.ts";
 import type { Box } from "../layout/cluster.ts";
 import { groupStateLabel, lagPath } from "./groupLag.ts";
+import { markDrawn, refreshDue, sameBox } from "./refreshGate.ts";
 import { fit, svgButton } from "./svgButton.ts";
 
 type GroupView = ClusterView["groups"][number];
@@ -9,22 +11,7 @@ type ConsumerView = ClusterView["consumers"][number];
 const SPARK_W = 54;
 const SPARK_H = 14;
 
-/**
- * The right-hand column: consumer groups with their state, generation,
- * assignor and lag (with a sparkline), each member's assignment, and the
- * committed offset and lag per partition. Until a scenario has groups it says so.
- * A group's card and each consumer are buttons: they open the inspector.
- */
-export function ConsumerColumn({
-  box,
-  groups,
-  consumers,
-  boxes,
-  nowMs,
-  selected,
-  onSelectGroup,
-  onSelectConsumer,
-}: {
+interface Props {
   box: Box;
   groups: readonly GroupView[];
   consumers: readonly ConsumerView[];
@@ -34,7 +21,40 @@ export function ConsumerColumn({
   selected: string | null;
   onSelectGroup: (groupId: string) => void;
   onSelectConsumer: (id: string) => void;
-}) {
+}
+
+const SLOT = 3;
+
+function sameBoxes(a: Map<string, Box>, b: Map<string, Box>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [k, box] of a) {
+    const other = b.get(k);
+    if (!other || !sameBox(box, other)) return false;
+  }
+  return true;
+}
+
+/**
+ * The right-hand column: consumer groups with their state, generation,
+ * assignor and lag (with a sparkline), each member's assignment, and the
+ * committed offset and lag per partition. Until a scenario has groups it says so.
+ * A group's card and each consumer are buttons: they open the inspector.
+ * Memoised: new data redraws it when its refresh is due (see refreshGate.ts).
+ */
+export const ConsumerColumn = memo(
+  ConsumerColumnView,
+  (a, b) =>
+    a.selected === b.selected &&
+    a.groups.length === b.groups.length &&
+    sameBox(a.box, b.box) &&
+    sameBoxes(a.boxes, b.boxes) &&
+    !refreshDue(a, SLOT),
+);
+
+function ConsumerColumnView(props: Props) {
+  markDrawn(props, SLOT);
+  const { box, groups, consumers, boxes, nowMs, selected, onSelectGroup, onSelectConsumer } = props;
   if (groups.length === 0)
     return (
       <g className="consumer-column" data-testid="consumer-groups" data-groups="0">

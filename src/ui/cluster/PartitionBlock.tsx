@@ -1,3 +1,4 @@
+import { memo } from "react";
 import type { PartitionView, ReplicaView, LostRecord } from "../../engine/index.ts";
 import type { Ghost, ReplicaMemory } from "../../store/ghosts.ts";
 import { splitGhosts } from "../../store/ghosts.ts";
@@ -12,6 +13,7 @@ import {
   type ClusterLayout,
   type PartitionBox,
 } from "../layout/cluster.ts";
+import { markDrawn, refreshDue, sameBox, slotOf } from "./refreshGate.ts";
 import { fit, svgButton } from "./svgButton.ts";
 
 interface Props {
@@ -29,19 +31,44 @@ interface Props {
   onSelect: (s: Selection) => void;
 }
 
-export function PartitionBlock({
-  partition: p,
-  anchor,
-  onPan,
-  box,
-  layout,
-  colour,
-  memory,
-  lost,
-  recentError,
-  selection,
-  onSelect,
-}: Props) {
+/** Partitions of one topic refresh on consecutive slots, so a frame redraws only a few of them. */
+const slotFor = (p: PartitionView) => slotOf(p.topic) + p.partition;
+
+const sameLanes = (a: PartitionBox, b: PartitionBox) =>
+  sameBox(a, b) && a.lanes.length === b.lanes.length && a.lanes.every((l, i) => sameBox(l, b.lanes[i]));
+
+const sameColumns = (a: ClusterLayout, b: ClusterLayout) =>
+  a === b ||
+  (a.cellWidth === b.cellWidth &&
+    a.cellsPerLane === b.cellsPerLane &&
+    a.twoLineCells === b.twoLineCells &&
+    sameBox(a.columns.label, b.columns.label) &&
+    sameBox(a.columns.laneLabel, b.columns.laneLabel) &&
+    sameBox(a.columns.cells, b.columns.cells) &&
+    sameBox(a.columns.stats, b.columns.stats));
+
+/**
+ * One partition: its label, pan buttons and a log lane per replica. Memoised:
+ * a change of geometry, anchor or selection redraws it at once; new data
+ * (records, HW, LEO…) when its refresh is due (every revision while paused,
+ * every few frames while playing, see refreshGate.ts).
+ */
+export const PartitionBlock = memo(
+  PartitionBlockView,
+  (a, b) =>
+    a.partition.topic === b.partition.topic &&
+    a.partition.partition === b.partition.partition &&
+    a.anchor === b.anchor &&
+    a.selection === b.selection &&
+    a.colour === b.colour &&
+    sameLanes(a.box, b.box) &&
+    sameColumns(a.layout, b.layout) &&
+    !refreshDue(a, slotFor(b.partition)),
+);
+
+function PartitionBlockView(props: Props) {
+  markDrawn(props, slotFor(props.partition));
+  const { partition: p, anchor, onPan, box, layout, colour, memory, lost, recentError, selection, onSelect } = props;
   const key = `${p.topic}-${p.partition}`;
   const { label } = layout.columns;
   const ghostsByBroker = new Map(

@@ -1,24 +1,33 @@
+import { memo } from "react";
 import type { ProducerView } from "../../engine/index.ts";
 import type { RecentError } from "../../store/viewMemory.ts";
 import type { Box } from "../layout/cluster.ts";
 import { formatAcks } from "../format.ts";
+import { markDrawn, refreshDue, sameBox, slotOf } from "./refreshGate.ts";
 import { fit, svgButton } from "./svgButton.ts";
 
-export function ProducerCard({
-  producer,
-  box,
-  selected,
-  lastError,
-  nowMs,
-  onSelect,
-}: {
+interface Props {
   producer: ProducerView;
   box: Box;
   selected: boolean;
   lastError: RecentError | undefined;
   nowMs: number;
   onSelect: () => void;
-}) {
+}
+
+/** A producer's card. Memoised: new data redraws it when its refresh is due (see refreshGate.ts). */
+export const ProducerCard = memo(
+  ProducerCardView,
+  (a, b) =>
+    a.producer.id === b.producer.id &&
+    a.selected === b.selected &&
+    sameBox(a.box, b.box) &&
+    !refreshDue(a, slotOf(b.producer.id)),
+);
+
+function ProducerCardView(props: Props) {
+  markDrawn(props, slotOf(props.producer.id));
+  const { producer, box, selected, lastError, nowMs, onSelect } = props;
   const errorCount = Object.values(producer.errors).reduce((a, b) => a + b, 0);
   // An error in the last two seconds is "now": drawn loud; older ones stay listed quietly.
   const fresh = lastError !== undefined && nowMs - lastError.time <= 2000;
