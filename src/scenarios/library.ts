@@ -1,7 +1,7 @@
 // The built-in scenarios, bundled as text so the browser and Node read the
-// very same bytes (the browser cannot list a folder at run time).
-
-import { parse as parseYaml } from "yaml";
+// very same files (the browser cannot list a folder at run time). A YAML
+// file arrives as the JSON of its value, converted at build time by
+// vite.config.ts (`libraryYamlAsJson`), so the first page needs no YAML parser.
 
 const files = import.meta.glob("./library/*.{json,yaml,yml}", {
   query: "?raw",
@@ -27,5 +27,3 @@ export const scenarioLibrary: LibraryEntry[] = Object.keys(files)
       text: files[key],
     };
   });
-
-export { parseYaml };

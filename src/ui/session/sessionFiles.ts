@@ -2,11 +2,15 @@
 // page's link handling: a "#s2.…" fragment opens that session on load and on
 // every hashchange.
 
+import { isJsonText, loadYamlParser } from "../../scenarios/parseText.ts";
 import { loadScenarioFile, openSessionLink } from "../../store/simStore.ts";
 
 /** Reads a dropped or picked file and loads it (a bad one keeps what was open). */
 export async function loadFile(file: File): Promise<void> {
-  loadScenarioFile(await file.text(), file.name);
+  const text = await file.text();
+  // The YAML parser is a lazy chunk; if it cannot load, parsing says so as the file's error.
+  if (!isJsonText(text, file.name)) await loadYamlParser().catch(() => {});
+  loadScenarioFile(text, file.name);
 }
 
 /** The share-link payload in a location hash ("#s2.…"), or null when the hash is something else. */
