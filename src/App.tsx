@@ -1,24 +1,26 @@
-import { useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { scenarioLibrary } from "./scenarios/library.ts";
 import { parseScenarioText } from "./scenarios/parseText.ts";
 import { dismissError, dismissNotice, loadScenario, switchMode, switchProfile, useSim } from "./store/simStore.ts";
 import { modeOf, profileOf, MODE_LABEL, PROFILE_LABEL } from "./store/scenarioVariant.ts";
 import { ClusterView } from "./ui/cluster/ClusterView.tsx";
 import { ClusterTextEquivalent } from "./ui/ClusterTextEquivalent.tsx";
-import { EventLog } from "./ui/EventLog.tsx";
 import { startFrameLoop } from "./ui/frameLoop.ts";
 import { Narration } from "./ui/Narration.tsx";
-import { NetworkView } from "./ui/NetworkView.tsx";
-import { NodeControls } from "./ui/NodeControls.tsx";
 import { Sidebar } from "./ui/panels/Sidebar.tsx";
-import { ShortcutHelp } from "./ui/ShortcutHelp.tsx";
 import { useShortcuts } from "./ui/shortcuts.ts";
 import { Timeline } from "./ui/Timeline.tsx";
 import { Toolbar } from "./ui/Toolbar.tsx";
-import { TextEquivalent } from "./ui/TextEquivalent.tsx";
-import { networkNodes, visibleIslands } from "./ui/networkNodes.ts";
+import { islandsText } from "./ui/networkNodes.ts";
 import { SessionControls } from "./ui/session/SessionControls.tsx";
 import { loadFile, startLinkHandling } from "./ui/session/sessionFiles.ts";
+
+// The toy (kernel preview) view and the shortcut dialog are lazy chunks: the first page shows a cluster.
+const EventLog = lazy(() => import("./ui/EventLog.tsx").then((m) => ({ default: m.EventLog })));
+const NetworkView = lazy(() => import("./ui/NetworkView.tsx").then((m) => ({ default: m.NetworkView })));
+const NodeControls = lazy(() => import("./ui/NodeControls.tsx").then((m) => ({ default: m.NodeControls })));
+const ShortcutHelp = lazy(() => import("./ui/ShortcutHelp.tsx").then((m) => ({ default: m.ShortcutHelp })));
+const TextEquivalent = lazy(() => import("./ui/TextEquivalent.tsx").then((m) => ({ default: m.TextEquivalent })));
 
 const entries = scenarioLibrary.map((e) => {
   try {
@@ -45,8 +47,8 @@ export function App() {
   const isCluster = sim.clusterModule !== null;
   const mode = modeOf(sim.scenario);
   const profile = profileOf(sim.scenario);
-  useSim((s) => s.revision);
-  const islands = visibleIslands(sim.islands(), networkNodes(sim.actors()));
+  // Not the revision: the rest of the page subscribes to what it shows, so a frame does not re-render all of it.
+  const partitionBanner = useSim((s) => islandsText(s.sim));
 
   return (
     <div
@@ -174,9 +176,9 @@ export function App() {
           <div className="caption-row">
             <Narration />
           </div>
-          {islands.length > 1 ? (
+          {partitionBanner ? (
             <div className="partition-banner" role="status" data-testid="partition-banner">
-              Network partitioned: {islands.map((g) => `{${g.join(", ")}}`).join("  |  ")}
+              Network partitioned: {partitionBanner}
             </div>
           ) : null}
           <main className="stage stage-cluster">
@@ -187,7 +189,7 @@ export function App() {
           <ClusterTextEquivalent />
         </>
       ) : (
-        <>
+        <Suspense fallback={null}>
           <main className="stage">
             <div className="stage-left">
               <h2 className="visually-hidden">{sim.scenario.title}</h2>
@@ -200,7 +202,7 @@ export function App() {
             </div>
           </main>
           <TextEquivalent />
-        </>
+        </Suspense>
       )}
       <Timeline />
       {dropping ? (
@@ -208,7 +210,11 @@ export function App() {
           Drop a scenario file (JSON or YAML) to open it
         </div>
       ) : null}
-      {helpOpen ? <ShortcutHelp onClose={() => setHelpOpen(false)} /> : null}
+      {helpOpen ? (
+        <Suspense fallback={null}>
+          <ShortcutHelp onClose={() => setHelpOpen(false)} />
+        </Suspense>
+      ) : null}
     </div>
   );
 }

@@ -1,11 +1,19 @@
-import type { KeyboardEvent } from "react";
+import { lazy, Suspense, useEffect, type KeyboardEvent } from "react";
 import { setSideTab, useSim, type SideTab } from "../../store/simStore.ts";
-import { EventLog } from "../EventLog.tsx";
-import { ActionsPanel } from "./ActionsPanel.tsx";
-import { ControllerPanel } from "./ControllerPanel.tsx";
 import { ExpectationsChecklist } from "./ExpectationsChecklist.tsx";
 import { GuaranteesPanel } from "./GuaranteesPanel.tsx";
-import { Inspector } from "./Inspector.tsx";
+
+// The tabs' panels are lazy chunks (with the inspector's statechart, sparklines
+// and forms), so the first page loads less JavaScript; all are fetched once
+// the page is idle, so switching tabs does not wait.
+const loadInspector = () => import("./Inspector.tsx");
+const loadActions = () => import("./ActionsPanel.tsx");
+const loadController = () => import("./ControllerPanel.tsx");
+const loadEventLog = () => import("../EventLog.tsx");
+const Inspector = lazy(() => loadInspector().then((m) => ({ default: m.Inspector })));
+const ActionsPanel = lazy(() => loadActions().then((m) => ({ default: m.ActionsPanel })));
+const ControllerPanel = lazy(() => loadController().then((m) => ({ default: m.ControllerPanel })));
+const EventLog = lazy(() => loadEventLog().then((m) => ({ default: m.EventLog })));
 
 const TABS: { id: SideTab; label: string }[] = [
   { id: "inspector", label: "Inspector" },
@@ -26,6 +34,12 @@ export function Sidebar() {
     setSideTab(t.id);
     document.getElementById(`tab-${t.id}`)?.focus();
   };
+  useEffect(() => {
+    const fetchAll = () => void Promise.all([loadInspector(), loadActions(), loadController(), loadEventLog()]);
+    if (typeof requestIdleCallback !== "function") return fetchAll();
+    const id = requestIdleCallback(fetchAll, { timeout: 2000 });
+    return () => cancelIdleCallback(id);
+  }, []);
   return (
     <aside className="sidebar">
       <GuaranteesPanel />
@@ -47,10 +61,12 @@ export function Sidebar() {
         ))}
       </div>
       <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === "inspector" ? <Inspector /> : null}
-        {tab === "actions" ? <ActionsPanel /> : null}
-        {tab === "controller" ? <ControllerPanel /> : null}
-        {tab === "events" ? <EventLog embedded /> : null}
+        <Suspense fallback={null}>
+          {tab === "inspector" ? <Inspector /> : null}
+          {tab === "actions" ? <ActionsPanel /> : null}
+          {tab === "controller" ? <ControllerPanel /> : null}
+          {tab === "events" ? <EventLog embedded /> : null}
+        </Suspense>
       </div>
     </aside>
   );
