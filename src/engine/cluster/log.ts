@@ -380,12 +380,14 @@ function accountBatch(
     bytes += recordSizeBytes(records[i]);
     if (records[i].timestamp > maxTs) maxTs = records[i].timestamp;
   }
+  // Every field written out (no spread): this runs on every append of every replica.
   const seg: LogSegment = {
-    ...active,
+    baseOffset: active.baseOffset,
     sizeBytes: active.sizeBytes + bytes,
     recordCount: active.recordCount + (to - from),
     maxTimestampMs: Math.max(active.maxTimestampMs, maxTs),
     rollingBasedTimestampMs: active.recordCount === 0 ? maxTs : active.rollingBasedTimestampMs,
+    createdAtMs: active.createdAtMs,
     lastModifiedMs: nowMs,
   };
   return { seg, bytes };
@@ -555,13 +557,18 @@ function appendBatches(
       }
     }
     cur = {
-      ...cur,
       records: w.items,
       recordsStart: w.start,
       recordsEnd: w.end,
+      segments: cur.segments,
+      segmentsStart: cur.segmentsStart,
+      segmentsEnd: cur.segmentsEnd,
       activeSegment: acc.seg,
+      logStartOffset: cur.logStartOffset,
       logEndOffset: src[j - 1].offset + 1,
+      highWatermark: cur.highWatermark,
       leaderEpochCache: cache,
+      cleanerCheckpoint: cur.cleanerCheckpoint,
       sizeBytes: cur.sizeBytes + acc.bytes,
     };
     i = j;
@@ -614,7 +621,26 @@ export function maybeAssignEpochStartOffset(
  */
 export function updateHighWatermark(log: PartitionLog, hw: number): PartitionLog {
   const clamped = hw < log.logStartOffset ? log.logStartOffset : hw > log.logEndOffset ? log.logEndOffset : hw;
-  return clamped === log.highWatermark ? log : { ...log, highWatermark: clamped };
+  return clamped === log.highWatermark ? log : withHighWatermark(log, clamped);
+}
+
+/** The log with another HW, every field written out (HW moves on most fetches: no spread). */
+function withHighWatermark(log: PartitionLog, highWatermark: number): PartitionLog {
+  return {
+    records: log.records,
+    recordsStart: log.recordsStart,
+    recordsEnd: log.recordsEnd,
+    segments: log.segments,
+    segmentsStart: log.segmentsStart,
+    segmentsEnd: log.segmentsEnd,
+    activeSegment: log.activeSegment,
+    logStartOffset: log.logStartOffset,
+    logEndOffset: log.logEndOffset,
+    highWatermark,
+    leaderEpochCache: log.leaderEpochCache,
+    cleanerCheckpoint: log.cleanerCheckpoint,
+    sizeBytes: log.sizeBytes,
+  };
 }
 
 /** `UnifiedLog#maybeIncrementHighWatermark`: the leader only ever raises its HW, never past its LEO. */
@@ -627,7 +653,7 @@ export function maybeIncrementHighWatermark(
   }
   if (newHighWatermark <= log.highWatermark) return { log, incremented: false };
   return {
-    log: { ...log, highWatermark: newHighWatermark },
+    log: withHighWatermark(log, newHighWatermark),
     incremented: true,
   };
 }

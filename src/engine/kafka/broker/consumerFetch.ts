@@ -64,21 +64,22 @@ function readPartition(
   const key = tpKey(p.topic, p.partition);
   const rs = d.replicas[key];
   const log = d.disk.logs[key];
-  const base = {
+  const leaderEpoch = rs?.leaderEpoch ?? -1;
+  // Written out per outcome (no spreads): this runs for every partition of every consumer fetch.
+  const failed = (error: ConsumerFetchPartitionResponse["error"]): ConsumerFetchPartitionResponse => ({
     topic: p.topic,
     partition: p.partition,
     records: EMPTY_SLICE,
     highWatermark: -1,
     logStartOffset: -1,
-    leaderEpoch: rs?.leaderEpoch ?? -1,
-    abortedTransactions: [] as AbortedTxn[],
-  };
-  if (!rs || !log)
-    return { ...base, error: d.image.topics[p.topic] ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION" };
-  if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < rs.leaderEpoch)
-    return { ...base, error: "FENCED_LEADER_EPOCH" };
-  if (p.currentLeaderEpoch > rs.leaderEpoch) return { ...base, error: "UNKNOWN_LEADER_EPOCH" };
-  if (rs.role !== "leader") return { ...base, error: "NOT_LEADER_OR_FOLLOWER" };
+    leaderEpoch,
+    abortedTransactions: NO_ABORTED_TXNS,
+    error,
+  });
+  if (!rs || !log) return failed(d.image.topics[p.topic] ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION");
+  if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < rs.leaderEpoch) return failed("FENCED_LEADER_EPOCH");
+  if (p.currentLeaderEpoch > rs.leaderEpoch) return failed("UNKNOWN_LEADER_EPOCH");
+  if (rs.role !== "leader") return failed("NOT_LEADER_OR_FOLLOWER");
   // read_committed reads up to the last stable offset: the first offset of the oldest open transaction.
   const committed = req.isolationLevel === "read_committed";
   const producerState = d.producerStates[key] ?? EMPTY_PRODUCER_STATE;
@@ -87,15 +88,22 @@ function readPartition(
     : fetchUpperBound(log, "HIGH_WATERMARK");
   const r = read(log, p.fetchOffset, { upperBound, maxRecords: req.maxRecords });
   return {
-    ...base,
-    error: r.error,
+    topic: p.topic,
+    partition: p.partition,
     records: r.error === "NONE" ? r.records : EMPTY_SLICE,
     highWatermark: log.highWatermark,
     logStartOffset: log.logStartOffset,
+    leaderEpoch,
     abortedTransactions:
-      committed && r.error === "NONE" ? abortedTransactionsInRange(producerState, p.fetchOffset, upperBound) : [],
+      committed && r.error === "NONE"
+        ? abortedTransactionsInRange(producerState, p.fetchOffset, upperBound)
+        : NO_ABORTED_TXNS,
+    error: r.error,
   };
 }
+
+/** Shared by every response without aborted transactions; never mutated. */
+const NO_ABORTED_TXNS = Object.freeze([]) as unknown as AbortedTxn[];
 
 function respond(
   engine: Engine,
