@@ -352,7 +352,9 @@ export class Engine {
 
   /** Arms timer `timerId` of `actorId`: `event` fires after `delayMs` unless cancelled. Same id replaces. */
   schedule(actorId: string, delayMs: number, event: SimEvent, timerId: string): void {
-    invariant(delayMs >= 0 && Number.isFinite(delayMs), `timer ${timerId} of ${actorId} has a bad delay ${delayMs}`);
+    // Checked with an if: an invariant() call would build its message (numbers as text) on every timer.
+    if (!(delayMs >= 0 && Number.isFinite(delayMs)))
+      invariant(false, `timer ${timerId} of ${actorId} has a bad delay ${delayMs}`);
     const w = this.world;
     this.actor(actorId); // it must exist
     const entry: TimerEntry = {
@@ -495,7 +497,7 @@ export class Engine {
     if (!head && !input) return false;
     if (head && (!input || head.time <= input.atMs)) {
       heapPop(w.queue);
-      invariant(head.time >= w.nowMs, `queue went back in time: ${head.time} < ${w.nowMs}`);
+      if (head.time < w.nowMs) invariant(false, `queue went back in time: ${head.time} < ${w.nowMs}`);
       w.nowMs = head.time;
       const target = w.actors[head.target];
       if (target !== undefined && target.alive && target.pausedUntilMs > head.time)
