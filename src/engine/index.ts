@@ -10,7 +10,14 @@ export { scenarioSchema, inputSchema, SCENARIO_FORMAT_VERSION } from "./scenario
 export type { Scenario, ScenarioInput, Expectation, SimulationInput } from "./scenario/schema.ts";
 export type { ExpectationVerdict } from "./scenario/expectations.ts";
 export { Prng } from "./core/prng.ts";
-export { traceHash, causeChain, formatTraceEvent } from "./core/trace.ts";
+export {
+  traceHash,
+  causeChain,
+  formatTraceEvent,
+  SendTraceEvent,
+  DeliverTraceEvent,
+  TimerTraceEvent,
+} from "./core/trace.ts";
 export type { TraceEvent, TraceKind } from "./core/trace.ts";
 export type { InputEntry, SimInput } from "./world/types.ts";
 export type { Branch } from "./world/timeTravel.ts";
