@@ -3,7 +3,8 @@ import { defineConfig, devices } from "@playwright/test";
 // Playwright's own browser download is unreachable here; drive Debian's
 // Chromium (apt-get install chromium) instead. Override with CHROMIUM_PATH.
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const PORT = 4173;
+// E2E_PORT lets two checkouts run their browser tests side by side.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: "./e2e",
