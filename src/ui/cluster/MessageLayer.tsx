@@ -1,24 +1,33 @@
+import { useState } from "react";
 import type { MessageInFlight, TraceEvent } from "../../engine/index.ts";
 import type { Box } from "../layout/cluster.ts";
 import {
-  classifyMessage,
   clusterDots,
   FAMILY_COLOUR,
-  linkOf,
+  kindOf,
+  LinkPaths,
   mergeByLink,
-  messagePath,
-  pathKindFor,
   minVisibleMsFor,
   pointOnPath,
   visibleMessages,
   visualProgress,
   type DotInput,
+  type DotKey,
   type MessageKind,
+  type VisibleMessage,
 } from "../layout/messages.ts";
 
 const MAX_DOTS = 160;
 /** Past this many messages the dots shrink and each link shows one dot per kind, so a big cluster stays readable. */
 const CROWDED = 40;
+
+interface Placed extends DotInput {
+  key: number;
+  m: VisibleMessage;
+  kind: MessageKind;
+  t: number;
+  link: string;
+}
 
 /**
  * Messages in flight as dots. A dot's position is a pure function of the
@@ -45,30 +54,41 @@ export function MessageLayer({
   showRoutine: boolean;
   animate: boolean;
 }) {
+  const [paths] = useState(() => new LinkPaths());
   const minVisible = minVisibleMsFor(speed);
   const all = visibleMessages(trace, inFlight, nowMs, minVisible);
-  const placed: (DotInput & { m: (typeof all)[number]; kind: MessageKind; t: number })[] = [];
+  const placed: Placed[] = [];
+  const byKey = new Map<DotKey, Placed>();
   for (const m of all) {
-    const kind = classifyMessage(m.type);
+    const kind = kindOf(m.type);
     if (kind.family === "routine" && !showRoutine) continue;
     const from = boxes.get(m.source);
     const to = boxes.get(m.target);
     if (!from || !to) continue;
     const t = animate ? visualProgress(m, nowMs, minVisible) : 0.5;
     if (t >= 1) continue;
-    const at = pointOnPath(messagePath(from, to, pathKindFor(m.source, m.target)), t);
-    placed.push({ key: m.key, x: at.x, y: at.y, group: `${kind.family}|${m.lost}`, m, kind, t });
+    const { path, link } = paths.get(m.source, m.target, from, to);
+    const at = pointOnPath(path, t);
+    const p: Placed = {
+      key: m.id,
+      x: at.x,
+      y: at.y,
+      group: m.lost ? kind.family + "|lost" : kind.family,
+      m,
+      kind,
+      t,
+      link,
+    };
+    placed.push(p);
+    byKey.set(p.key, p);
   }
   // Overlapping dots of one kind merge; a crowded view first keeps one dot per link and kind.
   const crowded = placed.length > CROWDED;
   const r = crowded ? 6.5 : 8;
-  const clusters = crowded
-    ? clusterDots(mergeByLink(placed.map((p) => ({ ...p, link: linkOf(p.m.source, p.m.target) }))), r * 4)
-    : clusterDots(placed, r * 2.2);
-  const byKey = new Map(placed.map((p) => [p.key, p]));
-  const responses = (c: { keys: string[] }) => c.keys.filter((k) => byKey.get(k)!.kind.response).length;
+  const clusters = crowded ? clusterDots(mergeByLink(placed), r * 4) : clusterDots(placed, r * 2.2);
+  const responses = (c: { keys: DotKey[] }) => c.keys.filter((k) => byKey.get(k)!.kind.response).length;
   const dots = clusters.slice(-MAX_DOTS).map((c) => {
-    const { m, kind, t } = byKey.get(c.key)!;
+    const { m, kind, t, link } = byKey.get(c.key)!;
     const back = responses(c);
     // A merged dot is hollow only when every message in it is a response.
     const hollow = back === c.count;
@@ -81,7 +101,8 @@ export function MessageLayer({
         : `${m.type} from ${m.source} to ${m.target}${m.lost ? " (will be lost)" : ""}`;
     return (
       <g
-        key={m.key}
+        // Stable while the dot stays: a crowded view's dot is its link's, else its oldest message's.
+        key={crowded ? `${link}|${c.group}` : m.id}
         className="message"
         data-testid="message"
         data-type={m.type}

@@ -9,6 +9,7 @@ import {
   pathKindFor,
   pointOnPath,
   progressAt,
+  RecentSends,
   visibleMessages,
   visualProgress,
 } from "./messages.ts";
@@ -30,9 +31,9 @@ describe("message kinds", () => {
 
 describe("where a message is", () => {
   const trace = [
-    { kind: "send", time: 90, actor: "p1", data: { to: "b1", type: "Produce", arriveAtMs: 93 } },
-    { kind: "deliver", time: 93, actor: "b1" },
-    { kind: "send", time: 99, actor: "b2", data: { to: "b1", type: "Fetch", arriveAtMs: 104 } },
+    { id: 1, kind: "send", time: 90, actor: "p1", data: { to: "b1", type: "Produce", arriveAtMs: 93 } },
+    { id: 2, kind: "deliver", time: 93, actor: "b1" },
+    { id: 3, kind: "send", time: 99, actor: "b2", data: { to: "b1", type: "Fetch", arriveAtMs: 104 } },
   ];
   const inFlight = [{ source: "b2", target: "b1", type: "Fetch", sentAtMs: 99, deliverAtMs: 104, lost: false }];
 
@@ -40,6 +41,46 @@ describe("where a message is", () => {
     const m = visibleMessages(trace, inFlight, 100, 50);
     expect(m.map((x) => x.type)).toEqual(["Produce", "Fetch"]);
     expect(visibleMessages(trace, inFlight, 200, 50).map((x) => x.type)).toEqual(["Fetch"]);
+    // The message in flight is the send of event 3: one dot, keyed by the send.
+    expect(m.map((x) => x.id)).toEqual([1, 3]);
+  });
+
+  it("reads the trace incrementally: appended events, a truncation (seek back) and a new trace", () => {
+    const send = (id: number, time: number, to = "b1") => ({
+      id,
+      kind: "send",
+      time,
+      actor: "b2",
+      data: { to, type: "Fetch", arriveAtMs: time + 1 },
+    });
+    const plain = (t: readonly ReturnType<typeof send>[], now: number, window: number, scan = 3000) =>
+      t
+        .slice(Math.max(0, t.length - scan))
+        .filter((e) => e.time >= now - window && e.time <= now)
+        .map((e) => e.id);
+    const recent = new RecentSends(5);
+    const t: ReturnType<typeof send>[] = [];
+    for (let i = 1; i <= 12; i++) {
+      t.push(send(i, i * 10));
+      expect(recent.visible(t, [], i * 10, 25).map((m) => m.id)).toEqual(plain(t, i * 10, 25, 5));
+    }
+    // Seek back: the trace is cut, then grows again along another branch.
+    t.length = 6;
+    t.push(send(100, 65, "b3"));
+    expect(recent.visible(t, [], 65, 25).map((m) => m.id)).toEqual(plain(t, 65, 25, 5));
+    expect(recent.visible(t, [], 65, 25).map((m) => m.target)).toEqual(["b1", "b1", "b1", "b3"]);
+    // Same length, a different last event: rescan.
+    t[6] = send(101, 66, "b4");
+    expect(recent.visible(t, [], 66, 25).map((m) => m.target)).toEqual(["b1", "b1", "b4"]);
+    // Another trace altogether.
+    const other = [send(7, 5, "b9")];
+    expect(recent.visible(other, [], 5, 25).map((m) => m.target)).toEqual(["b9"]);
+    // Messages in flight outside the scanned window still show, with an id of their own.
+    const far = { id: 4, source: "b1", target: "b2", type: "Fetch", sentAtMs: 1, deliverAtMs: 900, lost: true };
+    expect(recent.visible(other, [far], 5, 25).map((m) => [m.id, m.lost])).toEqual([
+      [-5, true],
+      [7, false],
+    ]);
   });
 
   it("is a pure function of the playhead, each message taking at least the visible time", () => {

@@ -49,7 +49,12 @@ export const FAMILY_COLOUR: Record<MessageFamily, string> = {
 };
 
 export interface VisibleMessage {
-  key: string;
+  /**
+   * Stable across frames: the id of the message's send event in the trace, or
+   * for a message in flight whose send is outside the scanned window,
+   * -1 - its in-flight id.
+   */
+  id: number;
   source: string;
   target: string;
   type: string;
@@ -60,11 +65,133 @@ export interface VisibleMessage {
 }
 
 interface SendLike {
+  id: number;
   kind: string;
   time: number;
   actor: string;
   data?: Readonly<Record<string, unknown>>;
 }
+
+interface InFlightLike {
+  id?: number;
+  source: string;
+  target: string;
+  type: string;
+  sentAtMs: number;
+  deliverAtMs: number;
+  lost: boolean;
+}
+
+/** Trace events scanned back from the end for recent sends (older ones are never drawn). */
+export const MESSAGE_SCAN_MAX = 3000;
+
+/**
+ * The sends among the last `maxScan` events of a trace, kept up to date
+ * incrementally: each frame reads only the events appended since the last
+ * (each send's `data` once, never again). The trace only grows, except after
+ * a seek backwards, which truncates it (or replaces it): a shorter trace, or
+ * another event object where the scan stopped, starts the scan again.
+ */
+export class RecentSends {
+  private trace: readonly SendLike[] | null = null;
+  private scanned = 0;
+  /** The last event read: a seek back may truncate the trace and grow it again past where the scan stopped. */
+  private last: SendLike | undefined = undefined;
+  /** Sends in trace order, with their index in the trace; live from `head`. */
+  private sends: (VisibleMessage & { index: number })[] = [];
+  private head = 0;
+
+  private readonly maxScan: number;
+
+  constructor(maxScan = MESSAGE_SCAN_MAX) {
+    this.maxScan = maxScan;
+  }
+
+  private update(trace: readonly SendLike[]): void {
+    const n = trace.length;
+    const same =
+      this.trace === trace && n >= this.scanned && (this.scanned === 0 || trace[this.scanned - 1] === this.last);
+    if (!same) {
+      this.trace = trace;
+      this.scanned = 0;
+      this.sends = [];
+      this.head = 0;
+    }
+    const stop = n - this.maxScan;
+    for (let i = Math.max(this.scanned, stop); i < n; i++) {
+      const e = trace[i];
+      if (e.kind !== "send") continue;
+      const d = e.data ?? {};
+      const target = d.to;
+      const type = d.type;
+      if (typeof target !== "string" || typeof type !== "string" || !target || !type) continue;
+      const arrive = typeof d.arriveAtMs === "number" ? d.arriveAtMs : e.time;
+      this.sends.push({
+        id: e.id,
+        index: i,
+        source: e.actor,
+        target,
+        type,
+        sentAtMs: e.time,
+        deliverAtMs: arrive,
+        lost: false,
+      });
+    }
+    this.scanned = n;
+    this.last = n > 0 ? trace[n - 1] : undefined;
+    while (this.head < this.sends.length && this.sends[this.head].index < stop) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.sends.length) {
+      this.sends = this.sends.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** See `visibleMessages`. */
+  visible(
+    trace: readonly SendLike[],
+    inFlight: readonly InFlightLike[],
+    nowMs: number,
+    minVisibleMs: number,
+  ): VisibleMessage[] {
+    this.update(trace);
+    const out: VisibleMessage[] = [];
+    // Sends in the window, newest first, indexed by send time to match the messages in flight.
+    const from = nowMs - minVisibleMs;
+    const recent = new Map<number, (VisibleMessage & { index: number })[]>();
+    for (let i = this.sends.length - 1; i >= this.head; i--) {
+      const s = this.sends[i];
+      if (s.sentAtMs < from) break;
+      if (s.sentAtMs > nowMs) continue;
+      const at = recent.get(s.sentAtMs);
+      if (at) at.push(s);
+      else recent.set(s.sentAtMs, [s]);
+    }
+    const taken = new Set<VisibleMessage>();
+    for (const m of inFlight) {
+      // A message in flight is also a send in the trace (when it is in the window): one dot, the send's id.
+      const s = recent
+        .get(m.sentAtMs)
+        ?.find((x) => !taken.has(x) && x.source === m.source && x.target === m.target && x.type === m.type);
+      if (s) taken.add(s);
+      const id = s ? s.id : -1 - (m.id ?? out.length);
+      if (s && s.deliverAtMs === m.deliverAtMs && !m.lost) out.push(s);
+      else
+        out.push({
+          id,
+          source: m.source,
+          target: m.target,
+          type: m.type,
+          sentAtMs: m.sentAtMs,
+          deliverAtMs: m.deliverAtMs,
+          lost: m.lost,
+        });
+    }
+    for (const list of recent.values()) for (const s of list) if (!taken.has(s)) out.push(s);
+    return out.sort((a, b) => a.sentAtMs - b.sentAtMs || a.id - b.id);
+  }
+}
+
+const recentSendsByTrace = new WeakMap<readonly SendLike[], RecentSends>();
 
 /**
  * The messages to draw at `nowMs`: those in flight, plus those sent in the
@@ -72,41 +199,18 @@ interface SendLike {
  * of virtual time, far less than a frame at 1×, so each message is drawn for
  * at least `minVisibleMs` (a view setting tied to the speed, like a zoom):
  * the picture is still a pure function of the playhead and that setting.
+ * Remembers, per trace, where it stopped reading (`RecentSends`), so a frame
+ * reads only what the engine appended since the last.
  */
 export function visibleMessages(
   trace: readonly SendLike[],
-  inFlight: readonly {
-    source: string;
-    target: string;
-    type: string;
-    sentAtMs: number;
-    deliverAtMs: number;
-    lost: boolean;
-  }[],
+  inFlight: readonly InFlightLike[],
   nowMs: number,
   minVisibleMs: number,
-  maxScan = 3000,
 ): VisibleMessage[] {
-  const out = new Map<string, VisibleMessage>();
-  for (const m of inFlight) {
-    const key = `${m.source}>${m.target}|${m.type}|${m.sentAtMs}`;
-    out.set(key, { key, ...m });
-  }
-  const stop = Math.max(0, trace.length - maxScan);
-  for (let i = trace.length - 1; i >= stop; i--) {
-    const e = trace[i];
-    if (e.time < nowMs - minVisibleMs) break;
-    if (e.kind !== "send" || e.time > nowMs) continue;
-    const d = e.data ?? {};
-    const target = typeof d.to === "string" ? d.to : null;
-    const type = typeof d.type === "string" ? d.type : null;
-    if (!target || !type) continue;
-    const key = `${e.actor}>${target}|${type}|${e.time}`;
-    if (out.has(key)) continue;
-    const arrive = typeof d.arriveAtMs === "number" ? d.arriveAtMs : e.time;
-    out.set(key, { key, source: e.actor, target, type, sentAtMs: e.time, deliverAtMs: arrive, lost: false });
-  }
-  return [...out.values()].sort((a, b) => a.sentAtMs - b.sentAtMs || (a.key < b.key ? -1 : 1));
+  let recent = recentSendsByTrace.get(trace);
+  if (!recent) recentSendsByTrace.set(trace, (recent = new RecentSends()));
+  return recent.visible(trace, inFlight, nowMs, minVisibleMs);
 }
 
 /** Progress along the path, each message taking at least `minVisibleMs` to cross. */
@@ -214,23 +318,43 @@ export function pointOnPath(p: MessagePath, t: number): Point {
   };
 }
 
+export type DotKey = string | number;
+
 export interface DotInput {
-  key: string;
+  key: DotKey;
   x: number;
   y: number;
   /** Dots merge only with dots of the same group (kind of message). */
   group: string;
   /** Already a merged dot: how many messages, and which (default 1, itself). */
   count?: number;
-  keys?: string[];
+  keys?: DotKey[];
 }
 
 export interface DotCluster extends Omit<DotInput, "count" | "keys"> {
   /** How many messages the dot stands for (1: just itself). */
   count: number;
   /** The keys of the messages it stands for, in input order. */
-  keys: string[];
+  keys: DotKey[];
 }
+
+const clusterOf = (d: DotInput): DotCluster => ({
+  key: d.key,
+  x: d.x,
+  y: d.y,
+  group: d.group,
+  count: d.count ?? 1,
+  keys: d.keys ? d.keys.slice() : [d.key],
+});
+
+function join(c: DotCluster, d: DotInput): void {
+  c.count += d.count ?? 1;
+  if (d.keys) for (const k of d.keys) c.keys.push(k);
+  else c.keys.push(d.key);
+}
+
+/** A number for a grid cell (cells within ±2^20 of the origin, far more than any view). */
+const cellId = (cx: number, cy: number) => (cx + 1048576) * 2097152 + (cy + 1048576);
 
 /**
  * Merges dots of the same group lying closer than `minDist` into one, which
@@ -238,40 +362,38 @@ export interface DotCluster extends Omit<DotInput, "count" | "keys"> {
  * rather than a pile of overlapping dots. Greedy in input order (oldest
  * first): a dot joins the first cluster of its group whose anchor is near,
  * else it starts one; the anchor is where its first dot is. A grid of
- * `minDist` cells keeps it linear.
+ * `minDist` cells per group keeps it linear.
  */
 export function clusterDots(dots: readonly DotInput[], minDist: number): DotCluster[] {
   const out: DotCluster[] = [];
   const cell = Math.max(1e-6, minDist);
-  const grid = new Map<string, DotCluster[]>();
-  const cellKey = (group: string, cx: number, cy: number) => `${group}|${cx}|${cy}`;
+  const grids = new Map<string, Map<number, DotCluster[]>>();
   for (const d of dots) {
     const cx = Math.floor(d.x / cell);
     const cy = Math.floor(d.y / cell);
+    let grid = grids.get(d.group);
+    if (!grid) grids.set(d.group, (grid = new Map()));
     let found: DotCluster | undefined;
     for (let dx = -1; dx <= 1 && !found; dx++)
-      for (let dy = -1; dy <= 1 && !found; dy++)
-        for (const c of grid.get(cellKey(d.group, cx + dx, cy + dy)) ?? [])
-          if (Math.hypot(c.x - d.x, c.y - d.y) < minDist) {
-            found = c;
-            break;
-          }
+      for (let dy = -1; dy <= 1 && !found; dy++) {
+        const near = grid.get(cellId(cx + dx, cy + dy));
+        if (near)
+          for (const c of near)
+            if (Math.hypot(c.x - d.x, c.y - d.y) < minDist) {
+              found = c;
+              break;
+            }
+      }
     if (found) {
-      found.count += d.count ?? 1;
-      found.keys.push(...(d.keys ?? [d.key]));
+      join(found, d);
       continue;
     }
-    const c: DotCluster = {
-      key: d.key,
-      x: d.x,
-      y: d.y,
-      group: d.group,
-      count: d.count ?? 1,
-      keys: [...(d.keys ?? [d.key])],
-    };
+    const c = clusterOf(d);
     out.push(c);
-    const k = cellKey(d.group, cx, cy);
-    grid.set(k, [...(grid.get(k) ?? []), c]);
+    const k = cellId(cx, cy);
+    const at = grid.get(k);
+    if (at) at.push(c);
+    else grid.set(k, [c]);
   }
   return out;
 }
@@ -281,27 +403,66 @@ export function clusterDots(dots: readonly DotInput[], minDist: number): DotClus
  * for a crowded view, where even dots that do not overlap are too many to read.
  */
 export function mergeByLink(dots: readonly (DotInput & { link: string })[]): DotCluster[] {
-  const byLink = new Map<string, DotCluster>();
+  const out: DotCluster[] = [];
+  const byLink = new Map<string, Map<string, DotCluster>>();
   for (const d of dots) {
-    const k = `${d.link}|${d.group}`;
-    const c = byLink.get(k);
-    if (c) {
-      c.count += d.count ?? 1;
-      c.keys.push(...(d.keys ?? [d.key]));
-    } else
-      byLink.set(k, {
-        key: d.key,
-        x: d.x,
-        y: d.y,
-        group: d.group,
-        count: d.count ?? 1,
-        keys: [...(d.keys ?? [d.key])],
-      });
+    let groups = byLink.get(d.link);
+    if (!groups) byLink.set(d.link, (groups = new Map()));
+    const c = groups.get(d.group);
+    if (c) join(c, d);
+    else {
+      const fresh = clusterOf(d);
+      groups.set(d.group, fresh);
+      out.push(fresh);
+    }
   }
-  return [...byLink.values()];
+  return out;
 }
 
 /** The same link whichever way a message goes: "b1~b3". */
 export function linkOf(source: string, target: string): string {
   return source < target ? `${source}~${target}` : `${target}~${source}`;
+}
+
+const kinds = new Map<string, MessageKind>();
+
+/** `classifyMessage`, remembered per type (a busy frame classifies hundreds of messages of a dozen types). */
+export function kindOf(type: string): MessageKind {
+  let k = kinds.get(type);
+  if (!k) kinds.set(type, (k = classifyMessage(type)));
+  return k;
+}
+
+interface LinkEntry {
+  from: Box;
+  to: Box;
+  path: MessagePath;
+  link: string;
+}
+
+const sameBoxAs = (a: Box, b: Box) => a === b || (a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h);
+
+/**
+ * The path and link name of each (source, target) pair, remembered while the
+ * two boxes stay where they are: a frame places hundreds of dots on a few
+ * dozen links.
+ */
+export class LinkPaths {
+  private bySource = new Map<string, Map<string, LinkEntry>>();
+
+  get(source: string, target: string, from: Box, to: Box): LinkEntry {
+    let byTarget = this.bySource.get(source);
+    if (!byTarget) this.bySource.set(source, (byTarget = new Map()));
+    let e = byTarget.get(target);
+    if (!e || !sameBoxAs(e.from, from) || !sameBoxAs(e.to, to)) {
+      e = {
+        from,
+        to,
+        path: messagePath(from, to, pathKindFor(source, target)),
+        link: e?.link ?? linkOf(source, target),
+      };
+      byTarget.set(target, e);
+    }
+    return e;
+  }
 }
