@@ -8,6 +8,8 @@
 import type { ClusterView, LostRecord, Simulation, TraceEvent, Violation } from "../engine/index.ts";
 import { freshReplicaMemory, observeReplica, type ReplicaMemory } from "./ghosts.ts";
 import { freshScanState, markersFor, type Marker, type ScanState } from "./markers.ts";
+import { RecentErrors, type RecentError } from "./recentErrors.ts";
+export type { RecentError } from "./recentErrors.ts";
 import { mostSlowed, observeSlowLinks, slowNodes, type SlowLinks, type SlowNode } from "./slowLinks.ts";
 
 /** How many newest records per replica the cluster view asks for (the lanes show fewer). */
@@ -44,15 +46,6 @@ export interface MetricSample {
   acknowledged: number;
   isrShrinks: number;
   isrExpands: number;
-}
-
-export interface RecentError {
-  /** Trace event id (for "why?"). */
-  id: number;
-  time: number;
-  error: string;
-  text: string;
-  actor: string;
 }
 
 interface BranchMemory {
@@ -98,6 +91,7 @@ interface SimMemory {
   checks: Checks | null;
   lastCheckWallMs: number;
   lossIds: number;
+  errors: RecentErrors;
 }
 
 let memory: SimMemory | null = null;
@@ -141,36 +135,6 @@ function scanTrace(b: BranchMemory, trace: readonly TraceEvent[]): void {
     observeSlowLinks(b.slow, trace[i]);
   }
   b.scanned = trace.length;
-}
-
-const ERROR_WINDOW_MS = 1000;
-const ERROR_SCAN_MAX = 4000;
-
-function recentErrors(sim: Simulation): {
-  partitions: Map<string, RecentError>;
-  producers: Map<string, RecentError>;
-  brokers: Map<string, RecentError>;
-} {
-  const partitions = new Map<string, RecentError>();
-  const producers = new Map<string, RecentError>();
-  const brokers = new Map<string, RecentError>();
-  const trace = sim.trace;
-  const now = sim.nowMs;
-  const stop = Math.max(0, trace.length - ERROR_SCAN_MAX);
-  for (let i = trace.length - 1; i >= stop; i--) {
-    const e = trace[i];
-    const d = e.data as Record<string, unknown> | undefined;
-    if (e.kind !== "note" || typeof d?.error !== "string" || d.error === "NONE") continue;
-    const err: RecentError = { id: e.id, time: e.time, error: d.error, text: e.text, actor: e.actor };
-    const atBroker = /^b\d+$/.test(e.actor);
-    if (!producers.has(e.actor) && !atBroker) producers.set(e.actor, err);
-    if (atBroker && now - e.time <= ERROR_WINDOW_MS && !brokers.has(e.actor)) brokers.set(e.actor, err);
-    if (now - e.time <= ERROR_WINDOW_MS && typeof d.topic === "string" && typeof d.partition === "number") {
-      const key = `${d.topic}-${d.partition}`;
-      if (!partitions.has(key)) partitions.set(key, err);
-    }
-  }
-  return { partitions, producers, brokers };
 }
 
 function sample(b: BranchMemory, cluster: ClusterView, nowMs: number): void {
@@ -231,6 +195,20 @@ function runChecks(m: SimMemory, b: BranchMemory, deep: boolean): void {
   m.lastCheckWallMs = performance.now();
 }
 
+/**
+ * True when `shown` (a copy handed to the views) still equals `samples`:
+ * samples are only pushed and popped at the end and cut at the start, each a
+ * new object, so the length and both ends tell. Views memoise on the copy.
+ */
+function sameSamples(shown: readonly MetricSample[] | undefined, samples: readonly MetricSample[]): boolean {
+  return (
+    shown !== undefined &&
+    shown.length === samples.length &&
+    shown[0] === samples[0] &&
+    shown[shown.length - 1] === samples[samples.length - 1]
+  );
+}
+
 /** The derived view of `sim` at `revision`; computed once per revision. */
 export function derive(sim: Simulation, revision: number, playing: boolean): Derived {
   if (!memory || memory.sim !== sim) {
@@ -245,6 +223,7 @@ export function derive(sim: Simulation, revision: number, playing: boolean): Der
       checks: null,
       lastCheckWallMs: -Infinity,
       lossIds: 0,
+      errors: new RecentErrors(),
     };
   }
   const m = memory;
@@ -276,8 +255,11 @@ export function derive(sim: Simulation, revision: number, playing: boolean): Der
     if (due) runChecks(m, b, !playing);
     sample(b, cluster, sim.nowMs);
   }
-  const errors = cluster ? recentErrors(sim) : { partitions: new Map(), producers: new Map(), brokers: new Map() };
+  const errors = cluster
+    ? m.errors.at(sim.trace, sim.nowMs)
+    : { partitions: new Map(), producers: new Map(), brokers: new Map() };
   const slow = slowNodes(b.slow);
+  const prev = m.derived;
   const markers = [...b.markers.values()].sort((x, y) => x.time - y.time || x.eventId - y.eventId);
   m.derived = {
     revision,
@@ -286,7 +268,7 @@ export function derive(sim: Simulation, revision: number, playing: boolean): Der
     markers,
     checks: m.checks,
     losses: [...b.losses.values()].sort((x, y) => x.firstSeenMs - y.firstSeenMs || x.lost.offset - y.lost.offset),
-    samples: b.samples.slice(),
+    samples: sameSamples(prev?.samples, b.samples) ? prev!.samples : b.samples.slice(),
     partitionErrors: errors.partitions,
     producerErrors: errors.producers,
     brokerErrors: errors.brokers,
