@@ -2,7 +2,7 @@
 // controller node is, its config, and the actions that apply to it. With
 // nothing selected it shows the cluster's metrics.
 
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import type { ClusterView, PartitionView, TraceEvent } from "../../engine/index.ts";
 import { splitGhosts } from "../../store/ghosts.ts";
 import { act, explainEvent, select, useDerived, useSim, type Selection } from "../../store/simStore.ts";
@@ -10,6 +10,7 @@ import type { Derived } from "../../store/viewMemory.ts";
 import { formatAcks, formatSeconds, lifecycleLabel } from "../format.ts";
 import { validateLoad, validateProduce, validateTopicConfig, type FieldErrors } from "../forms/validate.ts";
 import { BrokerStatechart } from "./BrokerStatechart.tsx";
+import { metricSeries } from "./metricSeries.ts";
 import { FieldError } from "./FieldError.tsx";
 import { SlowFollowerForm } from "./SlowFollower.tsx";
 import { ConsumerInspector, GroupInspector } from "./GroupInspector.tsx";
@@ -60,9 +61,8 @@ function SelectionView({ selection, cluster, d }: { selection: Selection; cluste
 }
 
 function Overview({ d }: { d: Derived }) {
-  const samples = d.samples;
-  const tMax = Math.max(1, ...samples.map((s) => s.t));
-  const series = (f: (s: (typeof samples)[number]) => number) => samples.map((s) => ({ t: s.t, v: f(s) }));
+  // The samples array is the same object until a sample is taken (every 100 virtual ms): no redraw in between.
+  const { tMax, series } = useMemo(() => metricSeries(d.samples), [d.samples]);
   return (
     <div className="inspector" data-testid="inspector">
       <p className="muted">
@@ -71,13 +71,13 @@ function Overview({ d }: { d: Derived }) {
       </p>
       <h3>Metrics</h3>
       <div className="metrics">
-        <Sparkline label="under-replicated" points={series((s) => s.underReplicated)} tMax={tMax} danger />
-        <Sparkline label="offline" points={series((s) => s.offline)} tMax={tMax} danger />
-        <Sparkline label="below min ISR" points={series((s) => s.underMinIsr)} tMax={tMax} danger />
-        <Sparkline label="ISR shrinks" points={series((s) => s.isrShrinks)} tMax={tMax} />
-        <Sparkline label="ISR expands" points={series((s) => s.isrExpands)} tMax={tMax} />
-        <Sparkline label="produce errors" points={series((s) => s.produceErrors)} tMax={tMax} danger />
-        <Sparkline label="acknowledged" points={series((s) => s.acknowledged)} tMax={tMax} />
+        <Sparkline label="under-replicated" points={series.underReplicated} tMax={tMax} danger />
+        <Sparkline label="offline" points={series.offline} tMax={tMax} danger />
+        <Sparkline label="below min ISR" points={series.underMinIsr} tMax={tMax} danger />
+        <Sparkline label="ISR shrinks" points={series.isrShrinks} tMax={tMax} />
+        <Sparkline label="ISR expands" points={series.isrExpands} tMax={tMax} />
+        <Sparkline label="produce errors" points={series.produceErrors} tMax={tMax} danger />
+        <Sparkline label="acknowledged" points={series.acknowledged} tMax={tMax} />
       </div>
       <p className="muted small">
         Sampled every 100 ms of virtual time as the playhead moves; a rewind cuts them back.

@@ -1,7 +1,8 @@
 import { line, scaleLinear } from "d3";
+import { memo } from "react";
 
-/** A small line of one metric over virtual time, with its current value in text. */
-export function Sparkline({
+/** A small line of one metric over virtual time, with its current value in text (redrawn only when its points change). */
+export const Sparkline = memo(function Sparkline({
   label,
   points,
   tMax,
@@ -34,4 +35,4 @@ export function Sparkline({
       <span className={danger && now > 0 ? "sparkline-value danger-text" : "sparkline-value"}>{now}</span>
     </div>
   );
-}
+});
