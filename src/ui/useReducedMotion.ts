@@ -2,8 +2,12 @@ import { useSyncExternalStore } from "react";
 
 const QUERY = "(prefers-reduced-motion: reduce)";
 
+let list: MediaQueryList | null = null;
+/** One MediaQueryList for the page: the snapshot is read at every render, every frame while playing. */
+const query = () => (list ??= window.matchMedia(QUERY));
+
 function subscribe(onChange: () => void): () => void {
-  const mq = window.matchMedia(QUERY);
+  const mq = query();
   mq.addEventListener("change", onChange);
   return () => mq.removeEventListener("change", onChange);
 }
@@ -12,7 +16,7 @@ function subscribe(onChange: () => void): () => void {
 export function useReducedMotion(): boolean {
   return useSyncExternalStore(
     subscribe,
-    () => window.matchMedia(QUERY).matches,
+    () => query().matches,
     () => false,
   );
 }
