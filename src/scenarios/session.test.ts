@@ -124,6 +124,19 @@ describe("ids that collide with built-in object names", () => {
       /toy\.nodes\[1\].*built-in object names/,
     );
   });
+
+  it("are refused as group ids and transactional ids too (fuzz: a group called __proto__ crashed the coordinator)", () => {
+    const withGroups = library.find((s) => Array.isArray(s.consumers) && s.consumers.length > 0)!;
+    const consumers = structuredClone(withGroups.consumers) as Record<string, unknown>[];
+    consumers[0].groupId = "__proto__";
+    expect(() => createSimulation({ ...withGroups, consumers })).toThrow(
+      /consumers\.0\.groupId|consumers\[0\]\.groupId/,
+    );
+    const withProducers = library.find((s) => Array.isArray(s.producers) && s.producers.length > 0)!;
+    const producers = structuredClone(withProducers.producers) as Record<string, unknown>[];
+    producers[0].config = { ...(producers[0].config as object), "transactional.id": "constructor" };
+    expect(() => createSimulation({ ...withProducers, producers })).toThrow(/built-in object names/);
+  });
 });
 
 describe("fuzz: mutated scenario files and links", () => {

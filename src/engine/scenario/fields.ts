@@ -27,6 +27,23 @@ export const topicName = z
   .regex(/^[A-Za-z0-9._-]+$/, "a topic name uses letters, digits, '.', '_' or '-' (as Kafka requires)")
   .refine(...notReserved("topic name"));
 
+/** True for names every plain object already has: usable as ids only at the price of a collision. */
+export function isReservedName(v: string): boolean {
+  return RESERVED.has(v);
+}
+
+/**
+ * A consumer group id, group.instance.id or transactional.id: Kafka takes any
+ * string, and so do we, except the built-in object names (the engine keys its
+ * groups and transactions by them; found by the fuzz test).
+ */
+export const clientKey = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(200)
+    .refine(...notReserved(what));
+
 /** A virtual time in ms, up to a week. */
 export const timeMs = z
   .number()

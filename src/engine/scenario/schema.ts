@@ -6,7 +6,7 @@
 // list of known names, so a typo is an error, not a silent no-op.
 
 import { z } from "zod";
-import { nodeId, timeMs, topicName } from "./fields.ts";
+import { clientKey, nodeId, timeMs, topicName } from "./fields.ts";
 import {
   BROKER_CONFIG_NAMES,
   TIMING_NAMES,
@@ -205,12 +205,12 @@ export const conditionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("controllerChanged") }).strict(),
   z.object({ type: z.literal("lostAcknowledgedRecords"), atLeast: z.number().int().min(1).default(1) }).strict(),
   z
-    .object({ type: z.literal("groupState"), groupId: z.string().min(1).max(200), state: z.string().min(1).max(40) })
+    .object({ type: z.literal("groupState"), groupId: clientKey("group id"), state: z.string().min(1).max(40) })
     .strict(),
   z
     .object({
       type: z.literal("lagBelow"),
-      groupId: z.string().min(1).max(200),
+      groupId: clientKey("group id"),
       atMost: z.number().int().min(0),
       topic: topicName.optional(),
     })
@@ -218,7 +218,7 @@ export const conditionSchema = z.discriminatedUnion("type", [
   z
     .object({
       type: z.literal("lagAbove"),
-      groupId: z.string().min(1).max(200),
+      groupId: clientKey("group id"),
       atLeast: z.number().int().min(0),
       topic: topicName.optional(),
     })

@@ -3,11 +3,11 @@
 // Settings are written with Kafka's own names; unknown names are errors.
 
 import { z } from "zod";
-import { nodeId, topicName } from "../../scenario/fields.ts";
+import { clientKey, nodeId, topicName } from "../../scenario/fields.ts";
 import { assignorName } from "./config.ts";
 
 /** Kafka: group ids are any non-empty string; we keep them printable. */
-const groupId = z.string().min(1).max(200);
+const groupId = clientKey("group id");
 const ms = z.number().int().min(0).max(86_400_000);
 const positiveMs = z.number().int().min(1).max(86_400_000);
 const name = z.string().max(200).optional();
@@ -26,7 +26,7 @@ export const consumerSettingsSchema = z
     "group.protocol": z.enum(["classic", "consumer"]),
     "partition.assignment.strategy": z.union([z.array(assignorWritten).min(1).max(4), assignorWritten]),
     "group.remote.assignor": z.enum(["uniform", "range"]),
-    "group.instance.id": z.string().min(1).max(200),
+    "group.instance.id": clientKey("group.instance.id"),
     "session.timeout.ms": positiveMs,
     "heartbeat.interval.ms": positiveMs,
     "max.poll.interval.ms": positiveMs,

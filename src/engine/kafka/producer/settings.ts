@@ -8,6 +8,7 @@
 
 import type { ConfigProblem } from "../configNames.ts";
 import type { Timings } from "../profile.ts";
+import { isReservedName } from "../../scenario/fields.ts";
 
 export type PartitionerName = "built-in" | "round-robin";
 
@@ -179,6 +180,11 @@ export function resolveProducerSettings(
           problems.push({
             key,
             message: `"${key}" must be a non-empty string or null; found ${JSON.stringify(value)}`,
+          });
+        else if (value !== null && isReservedName(value))
+          problems.push({
+            key,
+            message: `"constructor", "__proto__" and other built-in object names cannot be used as a ${key} here`,
           });
         else s.transactionalId = value;
         break;
