@@ -25,7 +25,8 @@ import { consumerViews, createGroupsExtension, groupViews } from "./kafka/groups
 import { createProducerExtension } from "./kafka/producer/index.ts";
 import type { ClusterExtensionFactory } from "./kafka/extension.ts";
 import { parseScenario } from "./scenario/load.ts";
-import type { Scenario } from "./scenario/schema.ts";
+import { problemsFromZod, ScenarioError } from "./scenario/errors.ts";
+import { inputSchema, type Scenario } from "./scenario/schema.ts";
 import { toyNodeKind } from "./toy/toyKind.ts";
 import {
   DIRECTOR_ID,
@@ -219,7 +220,11 @@ export class Simulation {
         `unknown action "${input.type}"; known: ${Object.keys(this.engine.registry.inputs).sort().join(", ")}`,
       );
     }
-    return this.travel.act(input, "user", atMs);
+    // A user's action is checked like a scenario step: a form field or a link
+    // cannot smuggle in what a scenario file could not (an id like "__proto__").
+    const checked = inputSchema.safeParse(input);
+    if (!checked.success) throw new ScenarioError(problemsFromZod(checked.error, input), "action");
+    return this.travel.act(checked.data as SimInput, "user", atMs);
   }
 
   get branchId(): number {

@@ -137,6 +137,19 @@ describe("ids that collide with built-in object names", () => {
     producers[0].config = { ...(producers[0].config as object), "transactional.id": "constructor" };
     expect(() => createSimulation({ ...withProducers, producers })).toThrow(/built-in object names/);
   });
+
+  it("are refused in a user's action as well, which is checked like a scenario step", () => {
+    const withGroups = library.find((s) => Array.isArray(s.consumers) && s.consumers.length > 0)!;
+    const sim = createSimulation(withGroups);
+    const topic = (withGroups.topics as { name: string }[])[0].name;
+    const before = sim.inputLog.length;
+    expect(() => sim.act({ type: "addConsumer", id: "x9", groupId: "__proto__", topics: [topic] })).toThrow(
+      ScenarioError,
+    );
+    expect(() => sim.act({ type: "crash", node: "b1", extra: 1 } as never)).toThrow(/extra|unrecognized/i);
+    expect(sim.inputLog.length).toBe(before);
+    sim.runUntil(500); // nothing half-applied is left to crash the run
+  });
 });
 
 describe("fuzz: mutated scenario files and links", () => {
