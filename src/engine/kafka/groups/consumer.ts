@@ -424,6 +424,16 @@ function markLeaderUnknown(k: Cons, tp: string): void {
 
 // ------------------------------------------------------------------ the application loop
 
+function isBuffered(buffer: readonly { tp: string }[], tp: string): boolean {
+  for (const b of buffer) if (b.tp === tp) return true;
+  return false;
+}
+
+function isBeingFetched(fetches: readonly InflightRequest[], tp: string): boolean {
+  for (const f of fetches) if (f.fetchOffsets !== undefined && Object.hasOwn(f.fetchOffsets, tp)) return true;
+  return false;
+}
+
 /** If the application is blocked in poll() waiting for records, let it return now. */
 export function wakeApp(k: Cons): void {
   if (k.d.appState === "waiting") k.engine.schedule(k.actor.id, 0, { type: CONSUMER_TIMER.poll }, "poll");
@@ -535,11 +545,19 @@ function recordProcessed(k: Cons, atMs: number): void {
   if (d.batch.length === 0) return;
   const per = d.processingMsPerRecord;
   let done = 0;
+  // A batch holds runs of one partition: look its read ranges up once per run.
+  let runTopic: string | null = null;
+  let runPartition = -1;
+  let ranges: [number, number][] = [];
   for (const r of d.batch) {
     const readAtMs = d.batchPolledAtMs + (done + 1) * per;
     if (readAtMs > atMs) break;
-    const tp = tpKey(r.topic, r.partition);
-    if (markRead((d.readRanges[tp] ??= []), r.offset)) d.stats.duplicates++;
+    if (r.topic !== runTopic || r.partition !== runPartition) {
+      runTopic = r.topic;
+      runPartition = r.partition;
+      ranges = d.readRanges[tpKey(r.topic, r.partition)] ??= [];
+    }
+    if (markRead(ranges, r.offset)) d.stats.duplicates++;
     const entry: LedgerEntry = {
       topic: r.topic,
       partition: r.partition,
@@ -775,10 +793,13 @@ function pauseResume(k: Cons, event: SimEvent): void {
 
 export function sendFetches(k: Cons): void {
   const d = k.d;
-  const fetchingTps = new Set<string>();
-  for (const f of Object.values(d.inflight))
-    if (f.type === "ConsumerFetch") for (const tp of Object.keys(f.fetchOffsets ?? {})) fetchingTps.add(tp);
-  const buffered = new Set(d.buffer.map((b) => b.tp));
+  // Called on every poll (thousands of times a second on a busy group), for
+  // a handful of partitions: plain loops over small arrays, no sets or maps.
+  const fetches: InflightRequest[] = [];
+  for (const key in d.inflight) {
+    const f = d.inflight[key];
+    if (f.type === "ConsumerFetch") fetches.push(f);
+  }
   const byBroker = new Map<
     number,
     { topic: string; partition: number; fetchOffset: number; currentLeaderEpoch: number }[]
@@ -789,8 +810,8 @@ export function sendFetches(k: Cons): void {
     if (
       pos === undefined ||
       d.paused.includes(tp) ||
-      buffered.has(tp) ||
-      fetchingTps.has(tp) ||
+      isBuffered(d.buffer, tp) ||
+      isBeingFetched(fetches, tp) ||
       d.revoking.includes(tp)
     )
       continue;
@@ -805,6 +826,7 @@ export function sendFetches(k: Cons): void {
     parts.push({ topic, partition, fetchOffset: pos, currentLeaderEpoch: m.leaderEpoch });
   }
   if (needMetadata) requestMetadata(k);
+  if (byBroker.size === 0) return;
   for (const broker of [...byBroker.keys()].sort((a, b) => a - b)) {
     if (d.fetching[`b${broker}`] !== undefined) continue;
     const partitions = byBroker.get(broker)!;
