@@ -53,6 +53,25 @@ export function hashNumber(state: HashState, n: number): HashState {
   return state;
 }
 
+/**
+ * Folds a short, often repeated string (an actor id, a message type) into
+ * `state`: its own 32-bit FNV-1a, remembered, folded in as a number. Two
+ * strings collide only as their 32-bit hashes do; the bulk of a busy run's
+ * hashing is these names, one character at a time.
+ */
+export function hashName(state: HashState, name: string): HashState {
+  let h = nameHashes.get(name);
+  if (h === undefined) {
+    h = fnv1a32(name);
+    if (nameHashes.size >= NAME_HASHES_MAX) nameHashes.clear();
+    nameHashes.set(name, h);
+  }
+  return hashNumber(state, h);
+}
+
+const nameHashes = new Map<string, number>();
+const NAME_HASHES_MAX = 10_000;
+
 export function hashHex(state: HashState): string {
   return state.a.toString(16).padStart(8, "0") + state.b.toString(16).padStart(8, "0");
 }

@@ -1,7 +1,15 @@
 // The trace journal: every event the engine processes or causes, in order,
 // with the event that led to it. "Why?" in the UI is a walk up `cause`.
 
-import { hashHex, hashNumber, hashUpdate, initialHashState, stableStringify, type HashState } from "./hash.ts";
+import {
+  hashHex,
+  hashName,
+  hashNumber,
+  hashUpdate,
+  initialHashState,
+  stableStringify,
+  type HashState,
+} from "./hash.ts";
 
 export type TraceKind =
   | "input" // a user or scenario action took effect
@@ -147,40 +155,40 @@ const TEXT_DERIVED_KINDS: ReadonlySet<TraceKind> = new Set(["send", "deliver", "
 export function hashTraceEvent(state: HashState, e: TraceEvent): void {
   hashNumber(state, e.id);
   hashNumber(state, e.time);
-  hashUpdate(state, e.kind);
-  hashUpdate(state, e.actor);
+  hashName(state, e.kind);
+  hashName(state, e.actor);
   hashNumber(state, e.cause);
   if (!TEXT_DERIVED_KINDS.has(e.kind)) hashUpdate(state, e.text);
   if (e instanceof SendTraceEvent) {
-    hashUpdate(state, e.to);
-    hashUpdate(state, e.type);
+    hashName(state, e.to);
+    hashName(state, e.type);
     hashNumber(state, e.arriveAtMs);
     return;
   }
   if (e instanceof DeliverTraceEvent) {
-    hashUpdate(state, e.from);
-    hashUpdate(state, e.type);
+    hashName(state, e.from);
+    hashName(state, e.type);
     return;
   }
   if (e instanceof TimerTraceEvent) {
-    hashUpdate(state, e.event);
+    hashName(state, e.event);
     return;
   }
   const d = e.data;
   if (d === undefined) return;
   if (e.kind === "send" && typeof d.to === "string" && typeof d.type === "string" && typeof d.arriveAtMs === "number") {
-    hashUpdate(state, d.to);
-    hashUpdate(state, d.type);
+    hashName(state, d.to);
+    hashName(state, d.type);
     hashNumber(state, d.arriveAtMs);
     return;
   }
   if (e.kind === "deliver" && typeof d.from === "string" && typeof d.type === "string") {
-    hashUpdate(state, d.from);
-    hashUpdate(state, d.type);
+    hashName(state, d.from);
+    hashName(state, d.type);
     return;
   }
   if (e.kind === "timer" && typeof d.event === "string") {
-    hashUpdate(state, d.event);
+    hashName(state, d.event);
     return;
   }
   hashUpdate(state, stableStringify(d));
