@@ -5,6 +5,7 @@
 // starts it again.
 
 import type { TraceEvent } from "../engine/index.ts";
+import { TraceTail } from "./traceTail.ts";
 
 export interface RecentError {
   /** Trace event id (for "why?"). */
@@ -30,69 +31,42 @@ export const ERROR_WINDOW_MS = 1000;
 export const ERROR_SCAN_MAX = 4000;
 
 interface Entry {
-  index: number;
   err: RecentError;
   atBroker: boolean;
   partition: string | null;
 }
 
+/** An error note as the views show it; null for any other event. */
+function errorOf(e: TraceEvent): Entry | null {
+  if (e.kind !== "note") return null;
+  const d = e.data as Record<string, unknown> | undefined;
+  if (typeof d?.error !== "string" || d.error === "NONE") return null;
+  return {
+    err: { id: e.id, time: e.time, error: d.error, text: e.text, actor: e.actor },
+    atBroker: /^b\d+$/.test(e.actor),
+    partition: typeof d.topic === "string" && typeof d.partition === "number" ? `${d.topic}-${d.partition}` : null,
+  };
+}
+
 export class RecentErrors {
-  private trace: readonly TraceEvent[] | null = null;
-  private scanned = 0;
-  private last: TraceEvent | undefined = undefined;
-  private entries: Entry[] = [];
-  private head = 0;
-  private readonly scanMax: number;
+  private readonly tail: TraceTail<TraceEvent, Entry>;
 
   constructor(scanMax = ERROR_SCAN_MAX) {
-    this.scanMax = scanMax;
-  }
-
-  private update(trace: readonly TraceEvent[]): void {
-    const n = trace.length;
-    const same =
-      this.trace === trace && n >= this.scanned && (this.scanned === 0 || trace[this.scanned - 1] === this.last);
-    if (!same) {
-      this.trace = trace;
-      this.scanned = 0;
-      this.entries = [];
-      this.head = 0;
-    }
-    const stop = n - this.scanMax;
-    for (let i = Math.max(this.scanned, stop); i < n; i++) {
-      const e = trace[i];
-      if (e.kind !== "note") continue;
-      const d = e.data as Record<string, unknown> | undefined;
-      if (typeof d?.error !== "string" || d.error === "NONE") continue;
-      this.entries.push({
-        index: i,
-        err: { id: e.id, time: e.time, error: d.error, text: e.text, actor: e.actor },
-        atBroker: /^b\d+$/.test(e.actor),
-        partition: typeof d.topic === "string" && typeof d.partition === "number" ? `${d.topic}-${d.partition}` : null,
-      });
-    }
-    this.scanned = n;
-    this.last = n > 0 ? trace[n - 1] : undefined;
-    while (this.head < this.entries.length && this.entries[this.head].index < stop) this.head++;
-    if (this.head > 256 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head);
-      this.head = 0;
-    }
+    this.tail = new TraceTail(scanMax, errorOf);
   }
 
   /** The errors among the last `scanMax` events of `trace`, as the views show them at `nowMs`. */
   at(trace: readonly TraceEvent[], nowMs: number): RecentErrorMaps {
-    this.update(trace);
+    this.tail.update(trace);
     const partitions = new Map<string, RecentError>();
     const producers = new Map<string, RecentError>();
     const brokers = new Map<string, RecentError>();
-    for (let i = this.entries.length - 1; i >= this.head; i--) {
-      const { err, atBroker, partition } = this.entries[i];
+    this.tail.newestFirst(({ err, atBroker, partition }) => {
       const recent = nowMs - err.time <= ERROR_WINDOW_MS;
       if (!atBroker && !producers.has(err.actor)) producers.set(err.actor, err);
       if (atBroker && recent && !brokers.has(err.actor)) brokers.set(err.actor, err);
       if (recent && partition !== null && !partitions.has(partition)) partitions.set(partition, err);
-    }
+    });
     return { partitions, producers, brokers };
   }
 }

@@ -4,6 +4,7 @@
 // its response take different paths and never sit on top of each other.
 
 import type { Box, Point } from "./cluster.ts";
+import { TraceTail } from "../../store/traceTail.ts";
 
 export type MessageFamily = "produce" | "fetch" | "control" | "routine" | "refused";
 
@@ -93,57 +94,10 @@ export const MESSAGE_SCAN_MAX = 3000;
  * another event object where the scan stopped, starts the scan again.
  */
 export class RecentSends {
-  private trace: readonly SendLike[] | null = null;
-  private scanned = 0;
-  /** The last event read: a seek back may truncate the trace and grow it again past where the scan stopped. */
-  private last: SendLike | undefined = undefined;
-  /** Sends in trace order, with their index in the trace; live from `head`. */
-  private sends: (VisibleMessage & { index: number })[] = [];
-  private head = 0;
-
-  private readonly maxScan: number;
+  private readonly tail: TraceTail<SendLike, VisibleMessage>;
 
   constructor(maxScan = MESSAGE_SCAN_MAX) {
-    this.maxScan = maxScan;
-  }
-
-  private update(trace: readonly SendLike[]): void {
-    const n = trace.length;
-    const same =
-      this.trace === trace && n >= this.scanned && (this.scanned === 0 || trace[this.scanned - 1] === this.last);
-    if (!same) {
-      this.trace = trace;
-      this.scanned = 0;
-      this.sends = [];
-      this.head = 0;
-    }
-    const stop = n - this.maxScan;
-    for (let i = Math.max(this.scanned, stop); i < n; i++) {
-      const e = trace[i];
-      if (e.kind !== "send") continue;
-      const d = e.data ?? {};
-      const target = d.to;
-      const type = d.type;
-      if (typeof target !== "string" || typeof type !== "string" || !target || !type) continue;
-      const arrive = typeof d.arriveAtMs === "number" ? d.arriveAtMs : e.time;
-      this.sends.push({
-        id: e.id,
-        index: i,
-        source: e.actor,
-        target,
-        type,
-        sentAtMs: e.time,
-        deliverAtMs: arrive,
-        lost: false,
-      });
-    }
-    this.scanned = n;
-    this.last = n > 0 ? trace[n - 1] : undefined;
-    while (this.head < this.sends.length && this.sends[this.head].index < stop) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.sends.length) {
-      this.sends = this.sends.slice(this.head);
-      this.head = 0;
-    }
+    this.tail = new TraceTail(maxScan, sendOf);
   }
 
   /** See `visibleMessages`. */
@@ -153,19 +107,18 @@ export class RecentSends {
     nowMs: number,
     minVisibleMs: number,
   ): VisibleMessage[] {
-    this.update(trace);
+    this.tail.update(trace);
     const out: VisibleMessage[] = [];
     // Sends in the window, newest first, indexed by send time to match the messages in flight.
     const from = nowMs - minVisibleMs;
-    const recent = new Map<number, (VisibleMessage & { index: number })[]>();
-    for (let i = this.sends.length - 1; i >= this.head; i--) {
-      const s = this.sends[i];
-      if (s.sentAtMs < from) break;
-      if (s.sentAtMs > nowMs) continue;
+    const recent = new Map<number, VisibleMessage[]>();
+    this.tail.newestFirst((s) => {
+      if (s.sentAtMs < from) return false;
+      if (s.sentAtMs > nowMs) return;
       const at = recent.get(s.sentAtMs);
       if (at) at.push(s);
       else recent.set(s.sentAtMs, [s]);
-    }
+    });
     const taken = new Set<VisibleMessage>();
     for (const m of inFlight) {
       // A message in flight is also a send in the trace (when it is in the window): one dot, the send's id.
@@ -189,6 +142,17 @@ export class RecentSends {
     for (const list of recent.values()) for (const s of list) if (!taken.has(s)) out.push(s);
     return out.sort((a, b) => a.sentAtMs - b.sentAtMs || a.id - b.id);
   }
+}
+
+/** A send event as a message to draw; null for any other event. */
+function sendOf(e: SendLike): VisibleMessage | null {
+  if (e.kind !== "send") return null;
+  const d = e.data ?? {};
+  const target = d.to;
+  const type = d.type;
+  if (typeof target !== "string" || typeof type !== "string" || !target || !type) return null;
+  const arrive = typeof d.arriveAtMs === "number" ? d.arriveAtMs : e.time;
+  return { id: e.id, source: e.actor, target, type, sentAtMs: e.time, deliverAtMs: arrive, lost: false };
 }
 
 const recentSendsByTrace = new WeakMap<readonly SendLike[], RecentSends>();
