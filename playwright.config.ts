@@ -1,8 +1,9 @@
 import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "./e2e/chromium.ts";
 
 // Playwright's own browser download is unreachable here; drive Debian's
 // Chromium (apt-get install chromium) instead. Override with CHROMIUM_PATH.
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const executablePath = CHROMIUM_EXECUTABLE;
 // E2E_PORT lets two checkouts run their browser tests side by side.
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 
@@ -28,17 +29,7 @@ export default defineConfig({
         viewport: { width: 1280, height: 720 },
         launchOptions: {
           executablePath,
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-            "--no-first-run",
-            "--no-default-browser-check",
-          ],
+          args: CHROMIUM_ARGS,
         },
       },
     },

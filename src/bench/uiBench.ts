@@ -33,6 +33,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, devices, type Browser, type Page } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "../../e2e/chromium.ts";
 import { build, preview, type PreviewServer } from "vite";
 import { BOXING_DAY_SCENARIO } from "./clusterBench.ts";
 import { deltas, gzipBytes, initialJsFiles, percentile, type Manifest } from "./uiBenchHelpers.ts";
@@ -46,19 +47,6 @@ const IDLE_MS = 3_000;
 const BUSY_MS = 10_000;
 const FRAME_TARGET_MS = 16.7;
 const INITIAL_JS_TARGET_KB = 250;
-
-/** The same arguments as playwright.config.ts. */
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-  "--no-default-browser-check",
-];
 
 function defaultPrint(name: string, value: number, unit: string, digits = 0): void {
   console.log(`${name}: ${value.toFixed(digits)} ${unit}`);
@@ -180,7 +168,7 @@ async function settle(page: Page, ms: number): Promise<void> {
 }
 
 export async function runUiBench(print: Print = defaultPrint): Promise<void> {
-  const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  const executablePath = CHROMIUM_EXECUTABLE;
   if (!existsSync(executablePath)) {
     console.log(`ui.skipped: no Chromium at ${executablePath} (set CHROMIUM_PATH, or BENCH_SKIP_UI=1)`);
     return;
