@@ -19,8 +19,6 @@ import {
   type TraceEvent,
   type TraceKind,
 } from "../core/trace.ts";
-
-export { humanEventName };
 import { createNetworkState, transmit, type NetworkConfig } from "../net/network.ts";
 import { startMachine, stateLabel, stepMachine, type MachineAction } from "../machines/host.ts";
 import type {
