@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { clampedOffsetX, clusterLayout, offsetWindow, offsetX, SIZES, type Box } from "./cluster.ts";
+import {
+  clampedOffsetX,
+  clusterLayout,
+  groupTableRowsFor,
+  offsetWindow,
+  offsetX,
+  SIZES,
+  STATS_FONT,
+  statsFontFor,
+  type Box,
+} from "./cluster.ts";
+import { OFFSET_FONT, offsetLabel, textWidth } from "./text.ts";
 
 const overlap = (a: Box, b: Box) =>
   Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 0.5 &&
@@ -100,5 +111,86 @@ describe("offset window", () => {
     expect(clampedOffsetX(2, 5, cells, 30)).toEqual({ x: 100, clipped: true });
     expect(clampedOffsetX(50, 5, cells, 30)).toEqual({ x: 400, clipped: true });
     expect(clampedOffsetX(6, 5, cells, 30)).toEqual({ x: 130, clipped: false });
+  });
+});
+
+describe("a busy cluster with long offsets and two groups at 1280×720", () => {
+  const W = 896;
+  const H = 490;
+  const layout = (maxOffset: number) =>
+    clusterLayout({
+      width: W,
+      height: H,
+      producers: ["p1", "p2", "p3", "p4"],
+      brokers: [1, 2, 3],
+      controlNodes: ["c1"],
+      partitions: Array.from({ length: 12 }, (_, i) => ({ key: `orders-${i}`, replicas: 3 })),
+      groups: [
+        { groupId: "fraud", members: ["f1", "f2", "f3", "f4"], partitions: 12 },
+        { groupId: "recs", members: ["r1", "r2", "r3", "r4"], partitions: 12 },
+      ],
+      maxOffset,
+    });
+
+  it("keeps the lanes and their HW / LEO text left of the consumer column, for offsets up to 9,999,999", () => {
+    for (const maxOffset of [9, 999, 14597, 999999, 9999999]) {
+      const l = layout(maxOffset);
+      const { cells, stats } = l.columns;
+      const n = String(maxOffset);
+      const text = l.twoLineCells ? `LEO ${n}` : `HW ${n} · LEO ${n}`;
+      // The text starts 6 px into the stats column (PartitionBlock).
+      const font = statsFontFor(text, stats.w);
+      expect(font).toBeGreaterThanOrEqual(maxOffset < 1e6 ? STATS_FONT : 9);
+      expect(stats.x + 6 + textWidth(text, font)).toBeLessThanOrEqual(stats.x + stats.w);
+      expect(stats.x + stats.w).toBeLessThan(l.consumerColumn.x);
+      expect(cells.x + cells.w).toBeLessThanOrEqual(stats.x);
+      for (const p of l.partitions)
+        for (const lane of p.lanes) expect(lane.x + lane.w).toBeLessThan(l.consumerColumn.x);
+      expect(l.cellsPerLane).toBeGreaterThanOrEqual(4);
+      // Every offset in the window fits its cell.
+      const label = offsetLabel(maxOffset, l.cellWidth);
+      expect(textWidth(label.text, label.fontSize, label.bold)).toBeLessThanOrEqual(l.cellWidth - 5);
+    }
+    // 5-digit offsets: cells wide enough for every digit at a readable size.
+    const l = layout(14597);
+    expect(offsetLabel(14597, l.cellWidth).shortened).toBe(false);
+    expect(offsetLabel(14597, l.cellWidth).fontSize).toBeGreaterThanOrEqual(OFFSET_FONT.min);
+  });
+
+  it("routes clients' messages down the gutters and along the band under the brokers", () => {
+    const l = layout(14597);
+    const { leftX, rightX, bandY } = l.routes;
+    expect(leftX).not.toBeNull();
+    expect(leftX!).toBeGreaterThan(l.producerColumn.x + l.producerColumn.w + 8);
+    expect(leftX!).toBeLessThan(l.columns.label.x - 8);
+    expect(rightX!).toBeGreaterThan(l.columns.stats.x + l.columns.stats.w + 8);
+    expect(rightX!).toBeLessThan(l.consumerColumn.x - 8);
+    expect(bandY).toBeGreaterThan(l.brokerRow.y + l.brokerRow.h + 8);
+    expect(bandY).toBeLessThan(l.legend.y - 8);
+  });
+
+  it("keeps each group's card compact: the table's rows fit inside it", () => {
+    const l = layout(14597);
+    for (const g of ["fraud", "recs"]) {
+      const card = l.groupBoxes.get(`group:${g}`)!;
+      const table = l.groupBoxes.get(`group-table:${g}`)!;
+      const rows = l.groupTableRows.get(g)!;
+      expect(rows).toBeGreaterThanOrEqual(SIZES.groupTableMinRows);
+      expect(rows).toBeLessThanOrEqual(SIZES.groupTableMaxRows);
+      expect(table.y + SIZES.groupTableTitle + rows * SIZES.groupTableLine).toBeLessThanOrEqual(card.y + card.h);
+    }
+  });
+
+  it("gives short tables all their rows and shares the rest", () => {
+    const rows = groupTableRowsFor(
+      [
+        { groupId: "a", members: 1, partitions: 2 },
+        { groupId: "b", members: 1, partitions: 40 },
+      ],
+      2000,
+    );
+    expect(rows.get("a")).toBe(2);
+    expect(rows.get("b")).toBe(SIZES.groupTableMaxRows);
+    expect(groupTableRowsFor([{ groupId: "c", members: 4, partitions: 12 }], 100).get("c")).toBe(3);
   });
 });

@@ -9,6 +9,8 @@
 //             │ orders-0 │ b1 ★ ▮▮▮▮▮▮▮▮▮┃▏      │ HW 9 LEO 10 │
 //             │          │ b2   ▮▮▮▮▮▮▮▮         │ HW 8 LEO 9  │
 
+import { CELL_TEXT_INSET, digitsOf, fontToFit, textWidth } from "./text.ts";
+
 export interface Box {
   x: number;
   y: number;
@@ -31,6 +33,8 @@ export interface ClusterLayoutInput {
   partitions: readonly { key: string; replicas: number }[];
   /** Consumer groups with their members' ids (the column widens when there are any). */
   groups?: readonly { groupId: string; members: readonly string[]; partitions?: number }[];
+  /** The largest offset a lane may show (the furthest log end): long offsets get wider cells and stats. */
+  maxOffset?: number;
 }
 
 export interface LaneBox extends Box {
@@ -68,11 +72,28 @@ export interface ClusterLayout {
   actorBoxes: Map<string, Box>;
   /** Consumer groups ("group:ID"), their members (by consumer id) and committed-offset tables ("group-table:ID"). */
   groupBoxes: Map<string, Box>;
+  /** Rows of each group's committed-offset table (by group id): the top partitions by lag, then "+k more". */
+  groupTableRows: Map<string, number>;
+  /** Where clients' messages travel, clear of every label (see `messagePath`). */
+  routes: ClientRoutes;
+}
+
+/**
+ * The channels of messages between clients and brokers: down the gutter
+ * between a side column and the partitions (x), then along the band under the
+ * broker row (bandY) to the broker. Null: no clients on that side.
+ */
+export interface ClientRoutes {
+  leftX: number | null;
+  rightX: number | null;
+  bandY: number;
 }
 
 export const SIZES = {
   pad: 8,
   gap: 14,
+  /** Between a column of clients and the partitions: messages travel down it (wide enough for a dot). */
+  clientGutter: 24,
   producerWidth: 146,
   producerHeight: 112,
   consumerWidth: 94,
@@ -100,7 +121,68 @@ export const SIZES = {
   blockMin: 86,
   blockGap: 10,
   controlNodeWidth: 104,
+  /** Rows of a group's table when the column is short of room (then the content grows). */
+  groupTableMinRows: 3,
+  /** A table keeps a card compact: past this many partitions, the top by lag and "+k more". */
+  groupTableMaxRows: 8,
 };
+
+/** The gaps left and right of the middle: a gutter for messages on a side with clients. */
+export function sideGaps(hasProducers: boolean, hasGroups: boolean): { left: number; right: number } {
+  return { left: hasProducers ? SIZES.clientGutter : 0, right: hasGroups ? SIZES.clientGutter : SIZES.gap };
+}
+
+/** Cells are made wide enough for the longest offset at this size, when at least 4 still fit. */
+const OFFSET_READABLE = 9.5;
+/** The HW / LEO text starts this far into its column (PartitionBlock), and keeps this much clear at its end. */
+const STATS_PAD = 6;
+const STATS_END_PAD = 4;
+
+/** Width of the HW / LEO column for offsets up to `maxOffset`: one line "HW 12 · LEO 13" or two. */
+export function statsWidthFor(maxOffset: number, twoLine: boolean): number {
+  const n = "9".repeat(digitsOf(maxOffset));
+  const font = STATS_FONT;
+  if (twoLine)
+    return Math.max(SIZES.statsWidthTwoLine, Math.ceil(textWidth(`LEO ${n}`, font) + STATS_PAD + STATS_END_PAD));
+  return Math.max(SIZES.statsWidth, Math.ceil(textWidth(`HW ${n} · LEO ${n}`, font) + STATS_PAD + STATS_END_PAD));
+}
+
+/** The lanes' HW / LEO text size (styles.css .lane-stats). */
+export const STATS_FONT = 12.5;
+
+/** The font size that fits a lane's HW / LEO text (one of its lines) in a stats column `width` wide. */
+export function statsFontFor(text: string, width: number): number {
+  return fontToFit(text, width - STATS_PAD - STATS_END_PAD, STATS_FONT);
+}
+
+/**
+ * Rows per group table so that the whole column fits in `room` (each table
+ * at least `groupTableMinRows`, or all its partitions): a table short of rows
+ * spends its last one on "+k more".
+ */
+export function groupTableRowsFor(
+  groups: readonly { groupId: string; members: number; partitions: number }[],
+  room: number,
+): Map<string, number> {
+  const S = SIZES;
+  const out = new Map<string, number>();
+  const withTable = groups.filter((g) => g.partitions > 0);
+  let fixed = 0;
+  for (const g of groups)
+    fixed +=
+      S.groupHeaderHeight + g.members * (S.memberHeight + 4) + 4 + 10 + (g.partitions > 0 ? S.groupTableTitle + 4 : 0);
+  let lines = Math.floor((room - fixed) / S.groupTableLine);
+  // Smallest first: a short table takes what it needs, the rest share what is left.
+  const order = [...withTable].sort((a, b) => a.partitions - b.partitions);
+  order.forEach((g, i) => {
+    const share = Math.floor(lines / (order.length - i));
+    const fit = Math.min(share, S.groupTableMaxRows);
+    const rows = g.partitions <= fit ? g.partitions : Math.max(Math.min(S.groupTableMinRows, g.partitions), fit);
+    out.set(g.groupId, rows);
+    lines -= rows;
+  });
+  return out;
+}
 
 function row<T>(ids: readonly T[], area: Box, maxWidth: number, gap: number): Map<T, Box> {
   const out = new Map<T, Box>();
@@ -129,8 +211,9 @@ export function clusterLayout(input: ClusterLayoutInput): ClusterLayout {
     w: consumerWidth,
     h: height - 2 * S.pad,
   };
-  const midX = producerColumn.x + producerColumn.w + (hasProducers ? S.gap : 0);
-  const midW = consumerColumn.x - S.gap - midX;
+  const gaps = sideGaps(hasProducers, groups.length > 0);
+  const midX = producerColumn.x + producerColumn.w + gaps.left;
+  const midW = consumerColumn.x - gaps.right - midX;
 
   const controlRow: Box = { x: midX, y: S.pad, w: midW, h: S.controlHeight };
   // The control row's label ("KRaft quorum") sits at its left; the nodes are centred in the rest.
@@ -144,7 +227,7 @@ export function clusterLayout(input: ClusterLayoutInput): ClusterLayout {
   const brokerRow: Box = { x: midX, y: controlRow.y + controlRow.h + 30, w: midW, h: S.brokerHeight };
   const brokers = row(input.brokers, brokerRow, S.brokerMaxWidth, 12);
 
-  // Room under the brokers for the clients' messages, which dip below the row.
+  // Room under the brokers for the clients' messages, which travel along this band.
   const legend: Box = { x: midX, y: brokerRow.y + brokerRow.h + 30, w: midW, h: S.legendHeight };
   const top = legend.y + legend.h + 6;
 
@@ -155,16 +238,25 @@ export function clusterLayout(input: ClusterLayoutInput): ClusterLayout {
   laneHeight = Math.max(S.laneMin, Math.min(S.laneMax, laneHeight));
   const twoLineCells = laneHeight >= S.twoLineMin;
 
-  const statsWidth = twoLineCells ? S.statsWidthTwoLine : S.statsWidth;
+  // Long offsets widen the HW / LEO column and the cells, so no number spills over its neighbour.
+  const maxOffset = Math.max(0, input.maxOffset ?? 0);
+  // Never so wide that fewer than 4 cells fit: beyond, the HW / LEO text is drawn smaller (`statsFontFor`).
+  const statsRoom = midW - (S.partitionLabelWidth + 6 + S.laneLabelWidth + 4) - 4 - 4 * S.cellMin;
+  const statsWidth = Math.max(SIZES.statsWidthTwoLine, Math.min(statsWidthFor(maxOffset, twoLineCells), statsRoom));
   const label: Box = { x: midX, y: top, w: S.partitionLabelWidth, h: 0 };
   const laneLabel: Box = { x: label.x + label.w + 6, y: top, w: S.laneLabelWidth, h: 0 };
   const stats: Box = { x: midX + midW - statsWidth, y: top, w: statsWidth, h: 0 };
   const cellsX = laneLabel.x + laneLabel.w + 4;
-  const cellsW = Math.max(S.cellMin * 4, stats.x - 8 - cellsX);
-  // Prefer cells wide enough for a short key while at least 10 records fit; narrower ones beyond.
-  const wide = Math.floor(cellsW / 34);
-  const cellsPerLane = Math.max(4, wide >= 10 ? wide : Math.floor(cellsW / S.cellMin));
-  const cellWidth = Math.min(S.cellMax, cellsW / cellsPerLane);
+  const cellsW = Math.max(S.cellMin * 4, stats.x - 4 - cellsX);
+  const needed = Math.max(
+    S.cellMin,
+    Math.ceil(textWidth("9".repeat(digitsOf(maxOffset)), OFFSET_READABLE) + CELL_TEXT_INSET),
+  );
+  // Prefer cells wide enough for a short key while at least 10 records fit; narrower ones beyond (never below
+  // `needed` while 4 fit: narrower cells shrink their offsets, then shorten them).
+  const wide = Math.floor(cellsW / Math.max(34, needed));
+  const cellsPerLane = Math.max(4, wide >= 10 ? wide : Math.floor(cellsW / needed));
+  const cellWidth = Math.min(Math.max(S.cellMax, needed), cellsW / cellsPerLane);
   const cells: Box = { x: cellsX, y: top, w: cellWidth * cellsPerLane, h: 0 };
 
   const partitions: PartitionBox[] = [];
@@ -197,13 +289,18 @@ export function clusterLayout(input: ClusterLayoutInput): ClusterLayout {
     });
   });
 
-  // Groups stack down the right-hand column: a header, then one row per member.
+  // Groups stack down the right-hand column: a header, one row per member, then the table (as many rows as fit).
   let gy = brokerRow.y;
   const groupBoxes = new Map<string, Box>();
+  const groupTableRows = groupTableRowsFor(
+    groups.map((g) => ({ groupId: g.groupId, members: g.members.length, partitions: g.partitions ?? 0 })),
+    // The column may be as tall as the partitions (the view scrolls them anyway).
+    Math.max(height, partitionsEnd) - S.pad - brokerRow.y,
+  );
   for (const g of groups) {
     const membersEnd = S.groupHeaderHeight + g.members.length * (S.memberHeight + 4) + 4;
-    const parts = g.partitions ?? 0;
-    const table = parts > 0 ? S.groupTableTitle + parts * S.groupTableLine + 4 : 0;
+    const rows = groupTableRows.get(g.groupId) ?? 0;
+    const table = rows > 0 ? S.groupTableTitle + rows * S.groupTableLine + 4 : 0;
     const h = membersEnd + table;
     groupBoxes.set(`group:${g.groupId}`, { x: consumerColumn.x, y: gy, w: consumerColumn.w, h });
     if (table > 0)
@@ -256,6 +353,12 @@ export function clusterLayout(input: ClusterLayoutInput): ClusterLayout {
     twoLineCells,
     actorBoxes,
     groupBoxes,
+    groupTableRows,
+    routes: {
+      leftX: hasProducers ? producerColumn.x + producerColumn.w + gaps.left / 2 : null,
+      rightX: groups.length > 0 ? consumerColumn.x - gaps.right / 2 : null,
+      bandY: brokerRow.y + brokerRow.h + 17,
+    },
   };
 }
 

@@ -7,7 +7,7 @@
 //   min k  = the whole content in view (an overview of a tall cluster);
 //   max k  = MAX_ZOOM.
 
-import { SIZES } from "./cluster.ts";
+import { sideGaps, SIZES } from "./cluster.ts";
 
 export interface ZoomTransform {
   k: number;
@@ -130,8 +130,9 @@ export function contentWidthFor(input: {
   groups: boolean;
 }): number {
   const S = SIZES;
-  const left = input.producers ? S.pad + S.producerWidth + S.gap : S.pad;
-  const right = S.gap + (input.groups ? S.consumerWidthWithGroups : S.consumerWidth) + S.pad;
+  const gaps = sideGaps(input.producers, input.groups);
+  const left = input.producers ? S.pad + S.producerWidth + gaps.left : S.pad;
+  const right = gaps.right + (input.groups ? S.consumerWidthWithGroups : S.consumerWidth) + S.pad;
   const row = (n: number, w: number, gap: number) => (n > 0 ? n * w + gap * (n - 1) : 0);
   const mid = Math.max(
     row(input.brokers, MIN_BROKER_WIDTH, 12),
