@@ -84,6 +84,7 @@ export function ClusterView() {
       members: consumers.filter((c) => c.groupId === g.groupId).map((c) => c.id),
       partitions: g.partitions.length,
     })),
+    maxOffset: Math.max(0, ...partitions.flatMap((p) => p.replicaViews.map((r) => r.logEndOffset))),
   });
 
   const islands = visibleIslands(sim.islands(), networkNodes(sim.actors()));
@@ -199,6 +200,7 @@ export function ClusterView() {
             groups={groups}
             consumers={consumers}
             boxes={layout.groupBoxes}
+            tableRows={layout.groupTableRows}
             nowMs={sim.nowMs}
             selected={
               selection?.kind === "group"
@@ -240,6 +242,7 @@ export function ClusterView() {
             inFlight={sim.messagesInFlight()}
             speed={speed}
             boxes={layout.actorBoxes}
+            routes={layout.routes}
             nowMs={sim.nowMs}
             showRoutine={view.controlTraffic}
             animate={animate}

@@ -1,7 +1,7 @@
 import { memo } from "react";
 import type { ClusterView } from "../../engine/index.ts";
 import type { Box } from "../layout/cluster.ts";
-import { groupStateLabel, lagPath } from "./groupLag.ts";
+import { groupStateLabel, lagPath, shownPartitions } from "./groupLag.ts";
 import { markDrawn, refreshDue, sameBox } from "./refreshGate.ts";
 import { fit, svgButton } from "./svgButton.ts";
 
@@ -16,6 +16,8 @@ interface Props {
   groups: readonly GroupView[];
   consumers: readonly ConsumerView[];
   boxes: Map<string, Box>;
+  /** Rows of each group's table (layout.groupTableRows): short of its partitions, the top by lag and "+k more". */
+  tableRows: Map<string, number>;
   nowMs: number;
   /** "group:ID" or "consumer:ID" when one is selected. */
   selected: string | null;
@@ -54,7 +56,7 @@ export const ConsumerColumn = memo(
 
 function ConsumerColumnView(props: Props) {
   markDrawn(props, SLOT);
-  const { box, groups, consumers, boxes, nowMs, selected, onSelectGroup, onSelectConsumer } = props;
+  const { box, groups, consumers, boxes, tableRows, nowMs, selected, onSelectGroup, onSelectConsumer } = props;
   if (groups.length === 0)
     return (
       <g className="consumer-column" data-testid="consumer-groups" data-groups="0">
@@ -80,6 +82,7 @@ function ConsumerColumnView(props: Props) {
         const first = boxes.get(`group:${g.groupId}`);
         if (!first) return null;
         const table = boxes.get(`group-table:${g.groupId}`);
+        const rows = shownPartitions(g.partitions, tableRows.get(g.groupId) ?? g.partitions.length);
         const spark = lagPath(g.lagSamples, nowMs, SPARK_W, SPARK_H);
         const settings = [g.assignor, g.rebalanceProtocol?.toLowerCase()].filter(Boolean).join(" · ");
         return (
@@ -166,7 +169,7 @@ function ConsumerColumnView(props: Props) {
                 <text className="table-head" x={table.x + table.w} y={table.y + 13} textAnchor="end">
                   lag
                 </text>
-                {g.partitions.map((p, i) => {
+                {rows.shown.map((p, i) => {
                   const y = table.y + 20 + (i + 1) * 16 - 4;
                   const key = `${p.topic}-${p.partition}`;
                   return (
@@ -193,6 +196,16 @@ function ConsumerColumnView(props: Props) {
                     </g>
                   );
                 })}
+                {rows.more > 0 ? (
+                  <text
+                    className="table-cell more"
+                    x={table.x}
+                    y={table.y + 20 + (rows.shown.length + 1) * 16 - 4}
+                    data-testid={`group-table-more-${g.groupId}`}
+                  >
+                    {`+${rows.more} more, lag ≤ ${rows.moreMaxLag}`}
+                  </text>
+                ) : null}
               </g>
             ) : null}
           </g>

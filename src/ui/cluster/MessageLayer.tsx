@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { MessageInFlight, TraceEvent } from "../../engine/index.ts";
-import type { Box } from "../layout/cluster.ts";
+import type { Box, ClientRoutes } from "../layout/cluster.ts";
 import {
   clusterDots,
   FAMILY_COLOUR,
@@ -27,6 +27,8 @@ interface Placed extends DotInput {
   kind: MessageKind;
   t: number;
   link: string;
+  /** In a vertical gutter: the count goes above the dot, clear of the columns either side. */
+  vertical: boolean;
 }
 
 /**
@@ -41,6 +43,7 @@ export function MessageLayer({
   trace,
   inFlight,
   boxes,
+  routes,
   nowMs,
   speed,
   showRoutine,
@@ -49,6 +52,7 @@ export function MessageLayer({
   trace: readonly TraceEvent[];
   inFlight: readonly MessageInFlight[];
   boxes: Map<string, Box>;
+  routes: ClientRoutes;
   nowMs: number;
   speed: number;
   showRoutine: boolean;
@@ -67,7 +71,7 @@ export function MessageLayer({
     if (!from || !to) continue;
     const t = animate ? visualProgress(m, nowMs, minVisible) : 0.5;
     if (t >= 1) continue;
-    const { path, link } = paths.get(m.source, m.target, from, to);
+    const { path, link } = paths.get(m.source, m.target, from, to, routes);
     const at = pointOnPath(path, t);
     const p: Placed = {
       key: m.id,
@@ -78,6 +82,7 @@ export function MessageLayer({
       kind,
       t,
       link,
+      vertical: at.vertical,
     };
     placed.push(p);
     byKey.set(p.key, p);
@@ -88,7 +93,7 @@ export function MessageLayer({
   const clusters = crowded ? clusterDots(mergeByLink(placed), r * 4) : clusterDots(placed, r * 2.2);
   const responses = (c: { keys: DotKey[] }) => c.keys.filter((k) => byKey.get(k)!.kind.response).length;
   const dots = clusters.slice(-MAX_DOTS).map((c) => {
-    const { m, kind, t, link } = byKey.get(c.key)!;
+    const { m, kind, t, link, vertical } = byKey.get(c.key)!;
     const back = responses(c);
     // A merged dot is hollow only when every message in it is a response.
     const hollow = back === c.count;
@@ -120,7 +125,14 @@ export function MessageLayer({
           {kind.letter}
         </text>
         {c.count > 1 ? (
-          <g className="message-count" transform={`translate(${r * 0.55},${-r * 1.7})`}>
+          <g
+            className="message-count"
+            transform={
+              vertical
+                ? `translate(${-(String(c.count).length * 6.5 + 10) / 2},${-r - 14})`
+                : `translate(${r * 0.55},${-r * 1.7})`
+            }
+          >
             <rect width={String(c.count).length * 6.5 + 10} height={13} rx={6.5} style={{ stroke: colour }} />
             <text x={(String(c.count).length * 6.5 + 10) / 2} y={10} textAnchor="middle">
               ×{c.count}

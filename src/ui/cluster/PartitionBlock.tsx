@@ -12,7 +12,10 @@ import {
   type Box,
   type ClusterLayout,
   type PartitionBox,
+  STATS_FONT,
+  statsFontFor,
 } from "../layout/cluster.ts";
+import { KEY_FONT, keyLabel, offsetLabel } from "../layout/text.ts";
 import { markDrawn, refreshDue, sameBox, slotOf } from "./refreshGate.ts";
 import { fit, svgButton } from "./svgButton.ts";
 
@@ -307,14 +310,8 @@ function Lane({
               stroke={c.stroke}
               strokeDasharray={uncommitted ? "3 2" : undefined}
             />
-            <text className="record-offset" x={x + cw / 2} y={twoLine ? y + h / 2 - 1 : y + h / 2 + 4}>
-              {rec.offset}
-            </text>
-            {twoLine ? (
-              <text className="record-key" x={x + cw / 2} y={y + h / 2 + 11}>
-                {fit(rec.key ?? "∅", Math.max(2, Math.floor(cw / 5.6)))}
-              </text>
-            ) : null}
+            <OffsetText offset={rec.offset} x={x + cw / 2} y={twoLine ? y + h / 2 - 1 : y + h / 2 + 4} cw={cw} />
+            {twoLine ? <KeyText text={rec.key ?? "∅"} x={x + cw / 2} y={y + h / 2 + 11} cw={cw} /> : null}
             {wasReplaced ? (
               <path className="replaced-mark" d={`M${x + cw - 10},${y + 3} h8 v8 z`}>
                 <title>{`offset ${rec.offset} held ${wasReplaced.value ?? "a record"} (epoch ${wasReplaced.leaderEpoch}) before it was truncated${lostValues.has(wasReplaced.value ?? "") ? ": an acknowledged record, now lost" : ""}`}</title>
@@ -330,14 +327,8 @@ function Lane({
           <g key={`ghost-${g.offset}`} className={`ghost${isLost ? " lost" : ""}`} data-testid="ghost">
             <title>{`truncated: offset ${g.offset}, ${g.value ?? ""} (key ${g.key ?? "none"}, epoch ${g.leaderEpoch})${isLost ? " — an acknowledged record, now lost" : ""}`}</title>
             <rect x={x + 1.5} y={y + 3} width={cw - 3} height={h - 6} rx={3} />
-            <text className="record-offset" x={x + cw / 2} y={twoLine ? y + h / 2 - 1 : y + h / 2 + 4}>
-              {g.offset}
-            </text>
-            {twoLine ? (
-              <text className="record-key" x={x + cw / 2} y={y + h / 2 + 11}>
-                {isLost ? "lost" : "gone"}
-              </text>
-            ) : null}
+            <OffsetText offset={g.offset} x={x + cw / 2} y={twoLine ? y + h / 2 - 1 : y + h / 2 + 4} cw={cw} />
+            {twoLine ? <KeyText text={isLost ? "lost" : "gone"} x={x + cw / 2} y={y + h / 2 + 11} cw={cw} /> : null}
           </g>
         );
       })}
@@ -355,18 +346,63 @@ function Lane({
       </g>
       {twoLine ? (
         <>
-          <text className="lane-stats" x={stats.x + 6} y={y + h / 2 - 2}>
-            HW {r.highWatermark}
-          </text>
-          <text className="lane-stats leo" x={stats.x + 6} y={y + h / 2 + 13}>
-            LEO {r.logEndOffset}
-          </text>
+          <StatsText text={`HW ${r.highWatermark}`} x={stats.x + 6} y={y + h / 2 - 2} w={stats.w} />
+          <StatsText text={`LEO ${r.logEndOffset}`} x={stats.x + 6} y={y + h / 2 + 13} w={stats.w} leo />
         </>
       ) : (
-        <text className="lane-stats" x={stats.x + 6} y={y + h / 2 + 5}>
-          HW {r.highWatermark} · LEO {r.logEndOffset}
-        </text>
+        <StatsText
+          text={`HW ${r.highWatermark} · LEO ${r.logEndOffset}`}
+          x={stats.x + 6}
+          y={y + h / 2 + 5}
+          w={stats.w}
+        />
       )}
     </g>
+  );
+}
+
+/** A cell's offset, never wider than the cell (smaller, then "…" and its last digits with the full one in a title). */
+function OffsetText({ offset, x, y, cw }: { offset: number; x: number; y: number; cw: number }) {
+  const l = offsetLabel(offset, cw);
+  return (
+    <text
+      className="record-offset"
+      x={x}
+      y={y}
+      style={l.bold ? undefined : { fontSize: `${l.fontSize}px`, fontWeight: 400 }}
+    >
+      {l.shortened ? <title>{`offset ${offset}`}</title> : null}
+      {l.text}
+    </text>
+  );
+}
+
+/** A cell's key under its offset: smaller, then cut with "…", to fit the cell. */
+function KeyText({ text, x, y, cw }: { text: string; x: number; y: number; cw: number }) {
+  const l = keyLabel(text, cw);
+  return (
+    <text
+      className="record-key"
+      x={x}
+      y={y}
+      style={l.fontSize < KEY_FONT.size ? { fontSize: `${l.fontSize}px` } : undefined}
+    >
+      {l.text}
+    </text>
+  );
+}
+
+/** A lane's HW / LEO text, smaller when its numbers would not fit the stats column. */
+function StatsText({ text, x, y, w, leo }: { text: string; x: number; y: number; w: number; leo?: boolean }) {
+  const size = statsFontFor(text, w);
+  return (
+    <text
+      className={leo ? "lane-stats leo" : "lane-stats"}
+      x={x}
+      y={y}
+      style={size < STATS_FONT ? { fontSize: `${size}px` } : undefined}
+    >
+      {text}
+    </text>
   );
 }

@@ -4,7 +4,11 @@ import type { RecentError } from "../../store/viewMemory.ts";
 import type { Box } from "../layout/cluster.ts";
 import { formatAcks } from "../format.ts";
 import { markDrawn, refreshDue, sameBox, slotOf } from "./refreshGate.ts";
+import { fontToFit } from "../layout/text.ts";
 import { fit, svgButton } from "./svgButton.ts";
+
+/** styles.css .producer-line */
+const PRODUCER_LINE_FONT = 12.5;
 
 interface Props {
   producer: ProducerView;
@@ -50,12 +54,8 @@ function ProducerCardView(props: Props) {
       <text className="producer-line" x={10} y={38}>
         {producer.ratePerSec}/s · acks={formatAcks(producer.acks)}
       </text>
-      <text className="producer-line" x={10} y={55}>
-        acked {producer.acknowledged} · sent {producer.sent}
-      </text>
-      <text className="producer-line" x={10} y={72}>
-        failed {producer.failed} · in flight {producer.inFlight}
-      </text>
+      <FittedLine text={`acked ${producer.acknowledged} · sent ${producer.sent}`} y={55} w={box.w - 16} />
+      <FittedLine text={`failed ${producer.failed} · in flight ${producer.inFlight}`} y={72} w={box.w - 16} />
       {lastError ? (
         <text className={fresh ? "producer-error fresh" : "producer-error"} x={10} y={92}>
           {fit(`✕ ${lastError.error}`, 22)}
@@ -71,5 +71,20 @@ function ProducerCardView(props: Props) {
         </text>
       ) : null}
     </g>
+  );
+}
+
+/** A line of counts, drawn smaller when its numbers grow past the card's width. */
+function FittedLine({ text, y, w }: { text: string; y: number; w: number }) {
+  const size = fontToFit(text, w, PRODUCER_LINE_FONT);
+  return (
+    <text
+      className="producer-line"
+      x={10}
+      y={y}
+      style={size < PRODUCER_LINE_FONT ? { fontSize: `${size}px` } : undefined}
+    >
+      {text}
+    </text>
   );
 }

@@ -34,3 +34,24 @@ export function groupStateLabel(state: string): string {
       return state;
   }
 }
+
+/**
+ * The rows of a group's table when it has room for `rows`: every partition in
+ * order when they fit, else the `rows - 1` with the most lag (in partition
+ * order) and a last line for the rest ("+k more, lag ≤ n").
+ */
+export function shownPartitions<P extends { lag: number }>(
+  partitions: readonly P[],
+  rows: number,
+): { shown: P[]; more: number; moreMaxLag: number } {
+  if (partitions.length <= rows) return { shown: [...partitions], more: 0, moreMaxLag: 0 };
+  const keep = Math.max(0, rows - 1);
+  const byLag = partitions.map((p, i) => ({ p, i })).sort((a, b) => b.p.lag - a.p.lag || a.i - b.i);
+  const top = byLag.slice(0, keep).sort((a, b) => a.i - b.i);
+  const rest = byLag.slice(keep);
+  return {
+    shown: top.map((x) => x.p),
+    more: rest.length,
+    moreMaxLag: rest.reduce((m, x) => Math.max(m, x.p.lag), 0),
+  };
+}

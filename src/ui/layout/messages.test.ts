@@ -166,3 +166,26 @@ describe("crowded views: one dot per link and kind", () => {
     expect(near.find((c) => c.key === "b")).toMatchObject({ count: 4, keys: ["b", "f", "g", "h"] });
   });
 });
+
+describe("routed client paths", () => {
+  it("go down the gutter and along the band under the brokers, never over the partitions", () => {
+    const routes = { leftX: 166, rightX: 700, bandY: 180 };
+    const b2 = { x: 300, y: 100, w: 100, h: 64 };
+    const p3 = { x: 8, y: 400, w: 146, h: 112 };
+    const m1 = { x: 720, y: 260, w: 180, h: 34 };
+    for (const [a, b, kind] of [
+      [p3, b2, "toBroker"],
+      [b2, p3, "fromBroker"],
+      [m1, b2, "toBroker"],
+      [b2, m1, "fromBroker"],
+    ] as const) {
+      const path = messagePath(a, b, kind, routes);
+      for (let t = 0; t <= 1; t += 0.02) {
+        const at = pointOnPath(path, t);
+        // The partitions lie between the gutters, under the band: no point of the path is there.
+        expect(at.x <= routes.leftX + 3 || at.x >= routes.rightX - 3 || at.y <= routes.bandY + 3).toBe(true);
+      }
+      expect(pointOnPath(path, kind === "toBroker" ? 1 : 0).y).toBe(b2.y + b2.h);
+    }
+  });
+});

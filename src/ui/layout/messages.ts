@@ -3,7 +3,7 @@
 // target's; the curve bends to the left of its direction, so a request and
 // its response take different paths and never sit on top of each other.
 
-import type { Box, Point } from "./cluster.ts";
+import type { Box, ClientRoutes, Point } from "./cluster.ts";
 import { TraceTail } from "../../store/traceTail.ts";
 
 export type MessageFamily = "produce" | "fetch" | "control" | "routine" | "refused";
@@ -215,6 +215,59 @@ export interface MessagePath {
   from: Point;
   control: Point;
   to: Point;
+  /** A routed path: straight segments through these points (from … to) instead of the curve. */
+  points?: Point[];
+  /** Cumulative lengths along `points` (0 first). */
+  lengths?: number[];
+}
+
+/** A point on a path; `vertical` when it is on a vertical segment of a routed path (a gutter). */
+export interface PathPoint extends Point {
+  vertical: boolean;
+}
+
+function polyline(points: Point[]): MessagePath {
+  // Drop repeated points (a client level with the band has no gutter leg).
+  const pts = points.filter((p, i) => i === 0 || p.x !== points[i - 1].x || p.y !== points[i - 1].y);
+  const lengths = [0];
+  for (let i = 1; i < pts.length; i++)
+    lengths.push(lengths[i - 1] + Math.hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y));
+  const from = pts[0];
+  const to = pts[pts.length - 1];
+  return { from, to, control: { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 }, points: pts, lengths };
+}
+
+/**
+ * A client's messages to and from a broker, routed clear of every label: from
+ * the client's inner edge across to the gutter beside its column, along the
+ * gutter to the band under the broker row, along the band under the broker,
+ * up to its bottom edge. Requests and responses keep 3 px apart. Null when
+ * the client is not in a side column with a gutter.
+ */
+function routedPath(client: Box, broker: Box, clientIsSource: boolean, routes: ClientRoutes): MessagePath | null {
+  const side = clientIsSource ? -3 : 3;
+  const brokerEnd = { x: broker.x + broker.w / 2 + (clientIsSource ? -10 : 10), y: broker.y + broker.h };
+  const bandY = routes.bandY + side;
+  let edgeX: number;
+  let gutterX: number;
+  if (routes.leftX !== null && client.x + client.w <= routes.leftX) {
+    edgeX = client.x + client.w;
+    gutterX = routes.leftX + side;
+  } else if (routes.rightX !== null && client.x >= routes.rightX) {
+    edgeX = client.x;
+    gutterX = routes.rightX - side;
+  } else return null;
+  // Level with the band: straight across; else out near the card's top, then along the gutter.
+  const inside = bandY >= client.y + 8 && bandY <= client.y + client.h - 8;
+  const exitY = inside ? bandY : client.y + 16 + side;
+  const pts = [
+    { x: edgeX, y: exitY },
+    { x: gutterX, y: exitY },
+    { x: gutterX, y: bandY },
+    { x: brokerEnd.x, y: bandY },
+    brokerEnd,
+  ];
+  return polyline(clientIsSource ? pts : pts.reverse());
 }
 
 export type PathKind = "row" | "toBroker" | "fromBroker" | "other";
@@ -224,12 +277,18 @@ export type PathKind = "row" | "toBroker" | "fromBroker" | "other";
  * - "row": boxes in one row (brokers, or controllers), joined by an arc over
  *   their tops; rightward higher than leftward, so a request and its response
  *   never share a path.
- * - "toBroker" / "fromBroker": a client (producer, consumer) and a broker: the curve dips under
- *   the broker row to the broker's bottom edge, so it never crosses the cards
- *   in between; requests arrive left of centre, responses leave right of it.
+ * - "toBroker" / "fromBroker": a client (producer, consumer) and a broker: with `routes`, along
+ *   the gutter beside the client's column and the band under the broker row (`routedPath`), so
+ *   no dot ever stops on a partition's label; without, the curve dips under the broker row to
+ *   the broker's bottom edge. Requests arrive left of centre, responses leave right of it.
  * - "other": a gentle curve bent to the left of the direction of travel.
  */
-export function messagePath(source: Box, target: Box, kind: PathKind = "other"): MessagePath {
+export function messagePath(
+  source: Box,
+  target: Box,
+  kind: PathKind = "other",
+  routes: ClientRoutes | null = null,
+): MessagePath {
   if (kind === "row") {
     const from = { x: source.x + source.w / 2, y: source.y };
     const to = { x: target.x + target.w / 2, y: target.y };
@@ -242,6 +301,8 @@ export function messagePath(source: Box, target: Box, kind: PathKind = "other"):
     const clientIsSource = kind === "toBroker";
     const client = clientIsSource ? source : target;
     const broker = clientIsSource ? target : source;
+    const routed = routes ? routedPath(client, broker, clientIsSource, routes) : null;
+    if (routed) return routed;
     const shift = clientIsSource ? -10 : 10;
     const brokerEnd = { x: broker.x + broker.w / 2 + shift, y: broker.y + broker.h };
     const clientEnd = edgePoint(client, brokerEnd);
@@ -273,12 +334,25 @@ export function pathKindFor(source: string, target: string): PathKind {
   return "other";
 }
 
-/** The point at fraction `t` of a path (a quadratic Bézier curve). */
-export function pointOnPath(p: MessagePath, t: number): Point {
+/** The point at fraction `t` of a path (a quadratic Bézier curve, or along a routed path's segments). */
+export function pointOnPath(p: MessagePath, t: number): PathPoint {
+  if (p.points && p.lengths && p.points.length > 1) {
+    const pts = p.points;
+    const lens = p.lengths;
+    const at = Math.min(1, Math.max(0, t)) * lens[lens.length - 1];
+    let i = 1;
+    while (i < pts.length - 1 && lens[i] < at) i++;
+    const a = pts[i - 1];
+    const b = pts[i];
+    const seg = lens[i] - lens[i - 1];
+    const f = seg > 0 ? (at - lens[i - 1]) / seg : 0;
+    return { x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f, vertical: a.x === b.x };
+  }
   const u = 1 - t;
   return {
     x: u * u * p.from.x + 2 * u * t * p.control.x + t * t * p.to.x,
     y: u * u * p.from.y + 2 * u * t * p.control.y + t * t * p.to.y,
+    vertical: false,
   };
 }
 
@@ -400,11 +474,14 @@ export function kindOf(type: string): MessageKind {
 interface LinkEntry {
   from: Box;
   to: Box;
+  routes: ClientRoutes | null;
   path: MessagePath;
   link: string;
 }
 
 const sameBoxAs = (a: Box, b: Box) => a === b || (a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h);
+const sameRoutes = (a: ClientRoutes | null, b: ClientRoutes | null) =>
+  a === b || (!!a && !!b && a.leftX === b.leftX && a.rightX === b.rightX && a.bandY === b.bandY);
 
 /**
  * The path and link name of each (source, target) pair, remembered while the
@@ -414,15 +491,16 @@ const sameBoxAs = (a: Box, b: Box) => a === b || (a.x === b.x && a.y === b.y && 
 export class LinkPaths {
   private bySource = new Map<string, Map<string, LinkEntry>>();
 
-  get(source: string, target: string, from: Box, to: Box): LinkEntry {
+  get(source: string, target: string, from: Box, to: Box, routes: ClientRoutes | null = null): LinkEntry {
     let byTarget = this.bySource.get(source);
     if (!byTarget) this.bySource.set(source, (byTarget = new Map()));
     let e = byTarget.get(target);
-    if (!e || !sameBoxAs(e.from, from) || !sameBoxAs(e.to, to)) {
+    if (!e || !sameBoxAs(e.from, from) || !sameBoxAs(e.to, to) || !sameRoutes(e.routes, routes)) {
       e = {
         from,
         to,
-        path: messagePath(from, to, pathKindFor(source, target)),
+        routes,
+        path: messagePath(from, to, pathKindFor(source, target), routes),
         link: e?.link ?? linkOf(source, target),
       };
       byTarget.set(target, e);
