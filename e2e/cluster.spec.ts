@@ -5,6 +5,7 @@
 // data attributes, never pixels; virtual time moves through window.__kafkaSim.
 
 import { expect, test, type Page } from "@playwright/test";
+import { BOXING_DAY_SCENARIO } from "../src/bench/clusterBench.ts";
 import { bigScenario, nowMs, openScenario, runTo, seek } from "./fixtures.ts";
 
 const shot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(`${name}.png`) });
@@ -278,6 +279,63 @@ test("6 brokers × 12 partitions × RF 3 at 1280×720: no label overlaps another
   });
   expect(overlaps).toEqual([]);
   await shot(page, "six-brokers-twelve-partitions");
+});
+
+test("Boxing Day after 15 s at 1280×720: 5-digit offsets, HW / LEO and group tables overlap nothing, no dot on a label", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await page.waitForFunction(() => window.__kafkaSim !== undefined);
+  await page.evaluate((s) => window.__kafkaSim!.loadValue(s), BOXING_DAY_SCENARIO);
+  await page.evaluate(async () => {
+    window.__kafkaSim!.runTo(15000);
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+  });
+  await runTo(page, 15300, 100);
+  expect(Number(await page.getByTestId("lane-orders-0-b1").getAttribute("data-leo"))).toBeGreaterThan(9999);
+  const found = await page.evaluate(() => {
+    const rect = (e: Element) => e.getBoundingClientRect();
+    const texts = [...document.querySelectorAll("svg.cluster text")]
+      .filter((t) => !t.closest(".messages") && (t.textContent ?? "").trim() !== "")
+      .map((t) => ({ t, text: t.textContent, r: rect(t) }));
+    const hit = (a: DOMRect, b: DOMRect, slackX = 1, slackY = 2) =>
+      Math.min(a.right, b.right) - Math.max(a.left, b.left) > slackX &&
+      Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > slackY;
+    const overlaps: string[] = [];
+    for (let i = 0; i < texts.length; i++)
+      for (let j = i + 1; j < texts.length; j++)
+        if (hit(texts[i].r, texts[j].r)) overlaps.push(`${texts[i].text} / ${texts[j].text}`);
+    // Each offset inside its record's cell.
+    const spilling = [...document.querySelectorAll("svg.cluster .record")]
+      .map((g) => ({ cell: rect(g.querySelector("rect")!), text: g.querySelector(".record-offset")! }))
+      .filter(({ cell, text }) => rect(text).left < cell.left - 0.5 || rect(text).right > cell.right + 0.5)
+      .map(({ text }) => text.textContent);
+    // No message dot on a partition's or a lane's label.
+    const labels = texts.filter(({ t }) => t.closest(".partition-label") || t.classList.contains("lane-name"));
+    const dotsOnLabels = [...document.querySelectorAll("svg.cluster .messages circle")]
+      .map((c) => rect(c))
+      .flatMap((d) => labels.filter((l) => hit(d, l.r, 0, 0)).map((l) => l.text));
+    // The group tables end inside their cards.
+    const tablesOut = [...document.querySelectorAll("svg.cluster .group")]
+      .filter((g) => {
+        const card = rect(g.querySelector(".group-card rect.card")!);
+        return [...g.querySelectorAll(".group-table text")].some((t) => rect(t).bottom > card.bottom + 0.5);
+      })
+      .map((g) => g.getAttribute("data-testid"));
+    return {
+      overlaps,
+      spilling,
+      dotsOnLabels,
+      tablesOut,
+      records: document.querySelectorAll("svg.cluster .record").length,
+    };
+  });
+  expect(found.records).toBeGreaterThan(50);
+  expect(found.overlaps).toEqual([]);
+  expect(found.spilling).toEqual([]);
+  expect(found.dotsOnLabels).toEqual([]);
+  expect(found.tablesOut).toEqual([]);
+  await shot(page, "boxing-day-busy");
 });
 
 test("switching the timing profile reloads the scenario and says which timeouts changed", async ({ page }) => {
