@@ -10,6 +10,7 @@ import { nextBeat, useSim } from "../store/simStore.ts";
 export function Narration() {
   useSim((s) => s.revision);
   const sim = useSim((s) => s.sim);
+  const playing = useSim((s) => s.playing);
   const beats = sim.narration();
   const beat = currentBeat(beats, sim.nowMs);
   const hasNext = beats.some((b) => b.atMs > sim.nowMs);
@@ -25,7 +26,13 @@ export function Narration() {
   if (!beat)
     return (
       <div className="caption muted">
-        <p>{sim.scenario.description ? sim.scenario.description : "Press Play (or Space) to start the clock."}</p>
+        <p>
+          {sim.scenario.description
+            ? sim.scenario.description
+            : playing
+              ? `${sim.scenario.title} — running.`
+              : "Press Play (or Space) to start the clock."}
+        </p>
         {next}
       </div>
     );
