@@ -80,11 +80,12 @@ function BrokerCardView(props: Props) {
         </g>
       ) : null}
       <text className="broker-state" x={10} y={41}>
-        {fit(state, maxChars)}
+        {/* "fenced" rides on the state line, which has room; beside the island badge it was cut to "fen." */}
+        {fit(broker.fenced && broker.alive ? `${state} · fenced` : state, maxChars)}
       </text>
       <text className="broker-sub" x={10} y={57}>
         {fit(
-          [leads, ...badges.filter((b) => b !== "controller")].join(" · "),
+          [leads, ...badges.filter((b) => b !== "controller" && b !== "fenced")].join(" · "),
           maxChars + 2 - (island !== null ? 8 : 0) - (slow ? 8 : 0),
         )}
       </text>
