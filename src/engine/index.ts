@@ -1,36 +1,10 @@
-// The one door into the engine for the UI, the command line and the tests.
+// The one door into the engine for the command line, the tests and outside
+// checkers (Node): everything in api.ts, with every controller mode loaded.
+// The page imports api.ts instead and loads ZooKeeper mode on demand.
 // The names and shapes in design.md §5 are a contract; add freely, never break.
 
-export { createSimulation, Simulation, defaultRegistry } from "./simulation.ts";
-export type { ActorView, MessageInFlight, Narration, SimulationOptions } from "./simulation.ts";
-export { parseScenario } from "./scenario/load.ts";
-export { ScenarioError } from "./scenario/errors.ts";
-export type { ScenarioProblem } from "./scenario/errors.ts";
-export { scenarioSchema, inputSchema, SCENARIO_FORMAT_VERSION } from "./scenario/schema.ts";
-export type { Scenario, ScenarioInput, Expectation, SimulationInput } from "./scenario/schema.ts";
-export type { ExpectationVerdict } from "./scenario/expectations.ts";
-export { Prng } from "./core/prng.ts";
-export {
-  traceHash,
-  causeChain,
-  formatTraceEvent,
-  SendTraceEvent,
-  DeliverTraceEvent,
-  TimerTraceEvent,
-} from "./core/trace.ts";
-export type { TraceEvent, TraceKind } from "./core/trace.ts";
-export type { InputEntry, SimInput } from "./world/types.ts";
-export type { Branch } from "./world/timeTravel.ts";
+import { registerAllControlPlanes } from "./kafka/allControlPlanes.ts";
 
-// Kafka's client-side algorithms (design.md §5): exact to Kafka, tested against its vectors.
-export { murmur2, toPositive, partitionForKey } from "./clients/partitioner.ts";
-export { coordinatorPartition } from "./groups/coordinatorPartition.ts";
-export { assign } from "./groups/assign.ts";
-export { KafkaAssignorError } from "./groups/assignors/common.ts";
-export type { AssignorName, AssignInput } from "./groups/assign.ts";
+registerAllControlPlanes();
 
-// The cluster: views, checker results, and the pieces tests build worlds from.
-export type { ClusterView, PartitionView, ReplicaView, BrokerView, ProducerView, RecordView } from "./kafka/views.ts";
-export type { LostRecord, Violation, GuaranteeName } from "./kafka/checker.ts";
-export { GUARANTEES } from "./kafka/checker.ts";
-export type { ControlPlaneView, KraftDetail, ZookeeperDetail } from "./kafka/controlPlane.ts";
+export * from "./api.ts";

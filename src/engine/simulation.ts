@@ -17,7 +17,7 @@ import {
 } from "./kafka/checker.ts";
 import { createClusterModule, extendRegistry, type ClusterModule } from "./kafka/cluster.ts";
 import type { ControlPlaneFactory } from "./kafka/controlPlane.ts";
-import { CONTROL_PLANES } from "./kafka/controlPlanes.ts";
+import { ControllerModeNotLoaded, controlPlaneFor, loadControllerMode } from "./kafka/controlPlanes.ts";
 import { resolveClusterSpec, resolveLoadGenerators } from "./kafka/resolveSpec.ts";
 import type { ControllerMode } from "./kafka/spec.ts";
 import { clusterView, type ClusterView } from "./kafka/views.ts";
@@ -105,8 +105,9 @@ export class Simulation {
     this.scenario = scenario;
     this.seed = (options.seed ?? scenario.seed) >>> 0;
     const spec = resolveClusterSpec(scenario);
-    const factories = { ...CONTROL_PLANES, ...options.controlPlanes };
-    this.clusterModule = spec ? createClusterModule(spec, factories[spec.mode], extensionsFor(scenario)) : null;
+    const controlPlane = spec ? (options.controlPlanes?.[spec.mode] ?? controlPlaneFor(spec.mode)) : undefined;
+    if (spec && !controlPlane) throw new ControllerModeNotLoaded(spec.mode);
+    this.clusterModule = spec && controlPlane ? createClusterModule(spec, controlPlane, extensionsFor(scenario)) : null;
     const base = this.clusterModule ? extendRegistry(defaultRegistry(), this.clusterModule) : defaultRegistry();
     const module = this.clusterModule;
     const registry = {
@@ -381,4 +382,18 @@ function extensionsFor(s: Scenario): ClusterExtensionFactory[] {
 /** Validates `scenario` (throws ScenarioError listing every problem) and builds a simulation. */
 export function createSimulation(scenario: unknown, options: SimulationOptions = {}): Simulation {
   return new Simulation(parseScenario(scenario), options);
+}
+
+/** Like createSimulation, but first loads the scenario's controller mode when the page has not yet (see api.ts). */
+export async function createSimulationLoadingModes(
+  scenario: unknown,
+  options: SimulationOptions = {},
+): Promise<Simulation> {
+  try {
+    return createSimulation(scenario, options);
+  } catch (e) {
+    if (!(e instanceof ControllerModeNotLoaded)) throw e;
+    await loadControllerMode(e.mode);
+    return createSimulation(scenario, options);
+  }
 }

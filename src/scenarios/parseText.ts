@@ -7,7 +7,7 @@
 // `loadYamlParser()` before a YAML file is opened; in Node (the command line,
 // tests) it is loaded with this module, so parsing stays synchronous there.
 
-import { ScenarioError } from "../engine/index.ts";
+import { ScenarioError } from "../engine/api.ts";
 
 type YamlModule = typeof import("yaml");
 

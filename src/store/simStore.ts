@@ -10,13 +10,15 @@
 import { createStore } from "zustand/vanilla";
 import { useStore } from "zustand";
 import {
+  ControllerModeNotLoaded,
   createSimulation,
+  loadControllerMode,
   ScenarioError,
   type InputEntry,
   type ScenarioProblem,
   type Simulation,
   type TraceEvent,
-} from "../engine/index.ts";
+} from "../engine/api.ts";
 import { scenarioLibrary } from "../scenarios/library.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
 import { decodeSessionLink, encodeSessionLink, sessionAsScenario, type Session } from "../scenarios/session.ts";
@@ -126,7 +128,19 @@ function initialScenarioId(): string {
   return scenarioLibrary.find((e) => e.id.startsWith("01-"))?.id ?? scenarioLibrary[0].id;
 }
 
-const firstScenario = initialScenarioId();
+/** The first scenario to show at once: the one asked for, or the default while the asked one's mode loads. */
+function firstShown(): { scenarioId: string; sim: Simulation; pending: string | null } {
+  const wanted = initialScenarioId();
+  try {
+    return { scenarioId: wanted, sim: simFor(wanted).sim, pending: null };
+  } catch (e) {
+    if (!(e instanceof ControllerModeNotLoaded)) throw e;
+    const fallback = scenarioLibrary.find((x) => x.id.startsWith("01-"))?.id ?? scenarioLibrary[0].id;
+    return { scenarioId: fallback, sim: simFor(fallback).sim, pending: wanted };
+  }
+}
+
+const first = firstShown();
 
 const DEFAULT_VIEW: ViewOptions = {
   controlTraffic: false,
@@ -138,8 +152,8 @@ const DEFAULT_VIEW: ViewOptions = {
 };
 
 export const simStore = createStore<SimState>()(() => ({
-  sim: simFor(firstScenario).sim,
-  scenarioId: firstScenario,
+  sim: first.sim,
+  scenarioId: first.scenarioId,
   variant: {},
   revision: 0,
   playing: false,
@@ -155,6 +169,9 @@ export const simStore = createStore<SimState>()(() => ({
   errorProblems: null,
   notice: null,
 }));
+
+// A link to a scenario in ZooKeeper mode shows the default one until that mode's code is here.
+if (first.pending) void loadScenario(first.pending);
 
 export const useSim = <T>(selector: (s: SimState) => T): T => useStore(simStore, selector);
 
@@ -327,8 +344,19 @@ export function switchBranch(id: number): void {
   touched();
 }
 
-/** Loads a scenario (built-in or custom by id); true when it loaded, else the error is shown and what was open stays. */
-export function loadScenario(scenarioId: string, variant: Variant = {}): boolean {
+/**
+ * True when a scenario loaded, false when it did not (the error is shown and
+ * what was open stays), or a promise of either when the scenario's controller
+ * mode had to be loaded first (ZooKeeper mode is a separate chunk).
+ */
+export type LoadResult = boolean | Promise<boolean>;
+
+/** Bumped by every load, so a load that waited for code gives way to any load started meanwhile. */
+let loadsStarted = 0;
+
+/** Loads a scenario (built-in or custom by id); see LoadResult. */
+export function loadScenario(scenarioId: string, variant: Variant = {}): LoadResult {
+  const ticket = ++loadsStarted;
   const before = simStore.getState().sim;
   try {
     const { sim, changes } = simFor(scenarioId, variant);
@@ -352,26 +380,60 @@ export function loadScenario(scenarioId: string, variant: Variant = {}): boolean
     });
     return true;
   } catch (e) {
+    if (e instanceof ControllerModeNotLoaded)
+      return loadModeThenRetry(e, ticket, () => loadScenario(scenarioId, variant));
     // Keep what the user had open; say what was wrong.
     touched(errorState(e));
     return false;
   }
 }
 
+/** Loads a controller mode's code, then retries the load unless another load started meanwhile. */
+async function loadModeThenRetry(missing: ControllerModeNotLoaded, ticket: number, retry: () => LoadResult) {
+  const label = missing.mode === "zookeeper" ? "ZooKeeper" : "KRaft";
+  simStore.setState({ notice: [`Loading ${label} mode…`] });
+  try {
+    await loadControllerMode(missing.mode);
+  } catch (e) {
+    if (ticket === loadsStarted)
+      touched({ error: `Could not load ${label} mode: ${e instanceof Error ? e.message : String(e)}`, notice: null });
+    return false;
+  }
+  if (ticket !== loadsStarted) return false;
+  return retry();
+}
+
+/** Starts loading ZooKeeper mode's code when the page is idle, so switching to it later is instant. */
+export function preloadControllerModes(): void {
+  void loadControllerMode("zookeeper").catch(() => {
+    // A failed preload is retried (and reported) when a scenario needs the mode.
+  });
+}
+
+/** Calls `then` with a load's outcome, now or when it settles. */
+function afterLoad(result: LoadResult, then: (ok: boolean) => boolean): LoadResult {
+  return typeof result === "boolean" ? then(result) : result.then(then);
+}
+
 let customIds = 0;
 
 /** Loads a scenario given as a value (validated like any other; a bad one leaves what was open). */
-export function loadScenarioValue(id: string, scenario: unknown, options: Omit<CustomScenario, "raw"> = {}): boolean {
+export function loadScenarioValue(
+  id: string,
+  scenario: unknown,
+  options: Omit<CustomScenario, "raw"> = {},
+): LoadResult {
   // A fresh id per load, so a failed load never replaces the custom scenario that is open.
   const key = `${id}#${++customIds}`;
   customScenarios.set(key, { raw: scenario, ...options });
-  const ok = loadScenario(key);
-  if (!ok) customScenarios.delete(key);
-  return ok;
+  return afterLoad(loadScenario(key), (ok) => {
+    if (!ok) customScenarios.delete(key);
+    return ok;
+  });
 }
 
 /** Loads a scenario file's text (JSON or YAML); a bad file leaves what was open and lists its problems by path. */
-export function loadScenarioFile(text: string, fileName: string): boolean {
+export function loadScenarioFile(text: string, fileName: string): LoadResult {
   let raw: unknown;
   try {
     raw = parseScenarioText(text, fileName);
@@ -379,10 +441,11 @@ export function loadScenarioFile(text: string, fileName: string): boolean {
     touched(errorState(e));
     return false;
   }
-  if (loadScenarioValue(`file:${fileName}`, raw)) return true;
-  // Say which file it was (the scenario's own errors name only paths inside it).
-  simStore.setState((s) => ({ error: `Could not open ${fileName}: ${s.error ?? "unknown error"}` }));
-  return false;
+  return afterLoad(loadScenarioValue(`file:${fileName}`, raw), (ok) => {
+    // Say which file it was (the scenario's own errors name only paths inside it).
+    if (!ok) simStore.setState((s) => ({ error: `Could not open ${fileName}: ${s.error ?? "unknown error"}` }));
+    return ok;
+  });
 }
 
 /** The open session: its scenario, seed, the user's own actions and the playhead. */
@@ -419,7 +482,8 @@ export async function openSessionLink(payload: string): Promise<boolean> {
     touched(errorState(e));
     return false;
   }
-  if (!loadScenarioValue("link", session.scenario, { seed: session.seed, inputs: session.inputs })) return false;
+  if (!(await loadScenarioValue("link", session.scenario, { seed: session.seed, inputs: session.inputs })))
+    return false;
   const { sim } = simStore.getState();
   try {
     if (session.playheadMs > 0) sim.runUntil(session.playheadMs);

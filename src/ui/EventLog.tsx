@@ -3,7 +3,7 @@
 // causes in plain language, each step naming the setting that governed it.
 
 import { useState } from "react";
-import { formatTraceEvent } from "../engine/index.ts";
+import { formatTraceEvent } from "../engine/api.ts";
 import { seekTo, selectEvent, setView, useSim } from "../store/simStore.ts";
 import { formatClock } from "./format.ts";
 import { condenseChain, recentEvents } from "./eventFilter.ts";

@@ -3,14 +3,14 @@
 // read the store without scraping pixels, and move virtual time
 // deterministically (no sleeps).
 
-import { createSimulation, type InputEntry } from "../engine/index.ts";
+import { createSimulationLoadingModes, type InputEntry } from "../engine/api.ts";
 import { scenarioLibrary } from "../scenarios/library.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
 import { act, loadScenario, loadScenarioValue, pause, runTo, seekTo, setSpeed, simStore } from "../store/simStore.ts";
 
 export interface KafkaSimE2eApi {
-  traceHashFor(scenario: unknown, options: { seed?: number; untilMs: number; inputs?: InputEntry[] }): string;
-  libraryHashes(): { path: string; traceHash: string }[];
+  traceHashFor(scenario: unknown, options: { seed?: number; untilMs: number; inputs?: InputEntry[] }): Promise<string>;
+  libraryHashes(): Promise<{ path: string; traceHash: string }[]>;
   state(): {
     nowMs: number;
     playing: boolean;
@@ -19,10 +19,10 @@ export interface KafkaSimE2eApi {
     branches: number;
     scenarioId: string;
   };
-  /** Loads a built-in scenario by id (paused at time 0). */
-  load(scenarioId: string): void;
-  /** Loads a scenario given as a value (paused at time 0). */
-  loadValue(scenario: unknown): void;
+  /** Loads a built-in scenario by id (paused at time 0); resolves once loaded (ZooKeeper mode may load first). */
+  load(scenarioId: string): Promise<boolean>;
+  /** Loads a scenario given as a value (paused at time 0); resolves once loaded. */
+  loadValue(scenario: unknown): Promise<boolean>;
   /** Pauses and runs the simulation forward to `tMs` of virtual time. */
   runTo(tMs: number): void;
   /** Pauses and moves the playhead to `tMs` (backwards restores a checkpoint). */
@@ -46,17 +46,19 @@ declare global {
 
 export function installE2eApi(): void {
   window.__kafkaSim = {
-    traceHashFor(scenario, { seed, untilMs, inputs }) {
-      const sim = createSimulation(scenario, { seed, inputs });
+    async traceHashFor(scenario, { seed, untilMs, inputs }) {
+      const sim = await createSimulationLoadingModes(scenario, { seed, inputs });
       sim.runUntil(untilMs);
       return sim.traceHash();
     },
-    libraryHashes() {
-      return scenarioLibrary.map((e) => {
-        const sim = createSimulation(parseScenarioText(e.text, e.path));
+    async libraryHashes() {
+      const hashes: { path: string; traceHash: string }[] = [];
+      for (const e of scenarioLibrary) {
+        const sim = await createSimulationLoadingModes(parseScenarioText(e.text, e.path));
         sim.runUntil(sim.scenario.durationMs);
-        return { path: e.path, traceHash: sim.traceHash() };
-      });
+        hashes.push({ path: e.path, traceHash: sim.traceHash() });
+      }
+      return hashes;
     },
     state() {
       const s = simStore.getState();
@@ -69,11 +71,11 @@ export function installE2eApi(): void {
         scenarioId: s.scenarioId,
       };
     },
-    load(scenarioId) {
-      loadScenario(scenarioId);
+    async load(scenarioId) {
+      return await loadScenario(scenarioId);
     },
-    loadValue(scenario) {
-      loadScenarioValue("custom", scenario);
+    async loadValue(scenario) {
+      return await loadScenarioValue("custom", scenario);
     },
     runTo(tMs) {
       pause();

@@ -3,7 +3,7 @@
 // the moment it happened.
 
 import { useState } from "react";
-import { GUARANTEES } from "../../engine/index.ts";
+import { GUARANTEES } from "../../engine/api.ts";
 import { explainEvent, seekTo, showOffsets, useRefreshedDerived } from "../../store/simStore.ts";
 import { lossMoment } from "../../store/viewMemory.ts";
 import { formatAcks, formatSeconds } from "../format.ts";

@@ -7,7 +7,7 @@ import type { InputEntry, SimInput } from "../../world/types.ts";
 import { parseScenario } from "../../scenario/load.ts";
 import { defaultRegistry } from "../../simulation.ts";
 import { createClusterModule, extendRegistry, type ClusterModule } from "../cluster.ts";
-import { CONTROL_PLANES } from "../controlPlanes.ts";
+import { CONTROL_PLANES } from "../allControlPlanes.ts";
 import { resolveClusterSpec, resolveLoadGenerators } from "../resolveSpec.ts";
 import type { ConsumerEntry } from "./config.ts";
 import { createGroupsExtension } from "./index.ts";

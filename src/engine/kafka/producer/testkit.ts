@@ -13,7 +13,7 @@ import type { BrokerData } from "../broker/brokerData.ts";
 import { BROKER_KIND, isServing } from "../broker/brokerKind.ts";
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from "../broker/replicaManager.ts";
 import { createClusterModule, extendRegistry, type ClusterModule } from "../cluster.ts";
-import { CONTROL_PLANES } from "../controlPlanes.ts";
+import { CONTROL_PLANES } from "../allControlPlanes.ts";
 import { tpKey } from "../metadata.ts";
 import { resolveClusterSpec } from "../resolveSpec.ts";
 import { createProducerExtension } from "./index.ts";
