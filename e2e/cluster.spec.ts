@@ -158,6 +158,19 @@ test("the KRaft controller fails over; the ZooKeeper view shows sessions and the
   await shot(page, "controller-zookeeper");
 });
 
+test("a link to a ZooKeeper scenario opens it once ZooKeeper mode, a separate chunk, has loaded", async ({ page }) => {
+  const chunks: string[] = [];
+  page.on("request", (r) => {
+    if (r.resourceType() === "script") chunks.push(new URL(r.url()).pathname);
+  });
+  await openScenario(page, "09-zookeeper-session-expiry");
+  await expect(page.getByTestId("cluster")).toHaveAttribute("data-mode", "zookeeper");
+  await expect(page.getByRole("combobox", { name: "Scenario" })).toHaveValue("09-zookeeper-session-expiry");
+  await expect(page.getByTestId("notice")).toHaveCount(0);
+  // The first page's scripts did not carry it: it came as its own chunk.
+  expect(chunks.some((c) => /\/assets\/zk-[\w-]+\.js$/.test(c))).toBe(true);
+});
+
 test("actions by name: partition the network and heal it, change acks, create a topic, add partitions", async ({
   page,
 }) => {

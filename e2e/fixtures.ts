@@ -6,7 +6,8 @@ import type { Page } from "@playwright/test";
 
 export async function openScenario(page: Page, scenarioId: string): Promise<void> {
   await page.goto(`/?scenario=${scenarioId}`);
-  await page.waitForFunction(() => window.__kafkaSim !== undefined);
+  // A ZooKeeper scenario opens once its mode's code has loaded (the default one shows meanwhile).
+  await page.waitForFunction((id) => window.__kafkaSim?.state().scenarioId === id, scenarioId);
 }
 
 /** Runs the paused simulation forward to `tMs` in steps of `stepMs`, letting the page render after each. */

@@ -170,9 +170,6 @@ export const simStore = createStore<SimState>()(() => ({
   notice: null,
 }));
 
-// A link to a scenario in ZooKeeper mode shows the default one until that mode's code is here.
-if (first.pending) void loadScenario(first.pending);
-
 export const useSim = <T>(selector: (s: SimState) => T): T => useStore(simStore, selector);
 
 /** The derived view for the current revision (computed once per revision, shared by every view). */
@@ -571,3 +568,7 @@ export function dismissNotice(): void {
 export function advanced(lagging: boolean): void {
   simStore.setState((s) => ({ lagging, revision: s.revision + 1, frames: s.frames + 1 }));
 }
+
+// A link to a scenario in ZooKeeper mode shows the default one until that
+// mode's code is here. Last in the module: loading uses its module state.
+if (first.pending) void loadScenario(first.pending);
