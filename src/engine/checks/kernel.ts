@@ -46,17 +46,17 @@ export function checkKernelInvariants(
   for (const actorId of Object.keys(world.timers)) {
     const armed = world.timers[actorId];
     const actor = world.actors[actorId];
-    for (const timerId of Object.keys(armed)) {
+    for (const [timerId, seq] of armed) {
       if (!actor || !actor.alive)
         out.push({
           name: "Down actors have no timers",
           detail: `${actorId}'s timer ${timerId} is armed while ${actorId} is down`,
         });
       // A crash drops every timer, so an armed one was set in this life and waits in the queue.
-      if (!queuedTimerSeqs.has(armed[timerId]))
+      if (!queuedTimerSeqs.has(seq))
         out.push({
           name: "Armed timers wait in the queue",
-          detail: `${actorId}'s timer ${timerId} (#${armed[timerId]}) has no queue entry`,
+          detail: `${actorId}'s timer ${timerId} (#${seq}) has no queue entry`,
         });
     }
   }

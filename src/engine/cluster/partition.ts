@@ -274,7 +274,16 @@ export function updateFollowerFetchState(
   }
   const followers = p.followers.slice();
   followers[idx] = upd.replica;
-  let cur: LeaderPartition = { ...p, followers };
+  // Written out (no spread): this runs for every partition of every follower fetch.
+  let cur: LeaderPartition = {
+    localBrokerId: p.localBrokerId,
+    replicas: p.replicas,
+    leaderEpoch: p.leaderEpoch,
+    leaderEpochStartOffset: p.leaderEpochStartOffset,
+    partitionEpoch: p.partitionEpoch,
+    isrState: p.isrState,
+    followers,
+  };
   const reasons = [upd.reason];
   let alter: AlterPartitionRequest | null = null;
 

@@ -30,22 +30,35 @@ export function heapPop<T extends Ordered>(heap: T[]): T | undefined {
   const last = heap.pop() as T;
   if (heap.length > 0) {
     heap[0] = last;
-    let i = 0;
-    const n = heap.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let smallest = i;
-      if (l < n && before(heap[l], heap[smallest])) smallest = l;
-      if (r < n && before(heap[r], heap[smallest])) smallest = r;
-      if (smallest === i) break;
-      const tmp = heap[i];
-      heap[i] = heap[smallest];
-      heap[smallest] = tmp;
-      i = smallest;
-    }
+    siftDown(heap, 0);
   }
   return top;
+}
+
+function siftDown<T extends Ordered>(heap: T[], from: number): void {
+  let i = from;
+  const n = heap.length;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let smallest = i;
+    if (l < n && before(heap[l], heap[smallest])) smallest = l;
+    if (r < n && before(heap[r], heap[smallest])) smallest = r;
+    if (smallest === i) break;
+    const tmp = heap[i];
+    heap[i] = heap[smallest];
+    heap[smallest] = tmp;
+    i = smallest;
+  }
+}
+
+/**
+ * Turns any array into a heap in place, in linear time (Floyd). The layout
+ * differs from a sorted array's, but (time, seq) is a total order, so the
+ * entries still pop in exactly the same sequence.
+ */
+export function heapify<T extends Ordered>(heap: T[]): void {
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
 }
 
 export function heapPeek<T extends Ordered>(heap: readonly T[]): T | undefined {

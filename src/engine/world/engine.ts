@@ -7,7 +7,7 @@
 // cause, and the trace hash covers it.
 
 import { invariant } from "../core/assert.ts";
-import { heapPeek, heapPop, heapPush } from "../core/heap.ts";
+import { heapify, heapPeek, heapPop, heapPush } from "../core/heap.ts";
 import { hashHex, initialHashState } from "../core/hash.ts";
 import { Prng, createPrngState } from "../core/prng.ts";
 import {
@@ -19,7 +19,7 @@ import {
   type TraceEvent,
   type TraceKind,
 } from "../core/trace.ts";
-import { createNetworkState, transmit, type NetworkConfig } from "../net/network.ts";
+import { createNetworkState, linkKey, transmit, type NetworkConfig } from "../net/network.ts";
 import { startMachine, stateLabel, stepMachine, type MachineAction } from "../machines/host.ts";
 import type {
   ActorKind,
@@ -74,7 +74,7 @@ export function createWorldState(options: EngineOptions): WorldState {
 
 function cloneTimers(timers: WorldState["timers"]): WorldState["timers"] {
   const copy: WorldState["timers"] = {};
-  for (const id of Object.keys(timers)) copy[id] = { ...timers[id] };
+  for (const id of Object.keys(timers)) copy[id] = new Map(timers[id]);
   return copy;
 }
 
@@ -312,7 +312,7 @@ export class Engine {
 
   private dropTimersOf(actor: ActorRecord): void {
     const own = this.world.timers[actor.id];
-    if (own !== undefined) this.world.staleTimers += Object.keys(own).length;
+    if (own !== undefined) this.world.staleTimers += own.size;
     delete this.world.timers[actor.id];
   }
 
@@ -364,9 +364,9 @@ export class Engine {
       timerId,
       cause: this.currentCause,
     };
-    const own = (w.timers[actorId] ??= {});
-    if (own[timerId] !== undefined) w.staleTimers++;
-    own[timerId] = entry.seq;
+    const own = (w.timers[actorId] ??= new Map());
+    if (own.has(timerId)) w.staleTimers++;
+    own.set(timerId, entry.seq);
     heapPush<QueueEntry>(w.queue, entry);
     this.maybeSweepQueue();
   }
@@ -374,10 +374,7 @@ export class Engine {
   cancel(actorId: string, timerId: string): void {
     this.actor(actorId); // it must exist
     const own = this.world.timers[actorId];
-    if (own !== undefined && own[timerId] !== undefined) {
-      this.world.staleTimers++;
-      delete own[timerId];
-    }
+    if (own !== undefined && own.delete(timerId)) this.world.staleTimers++;
   }
 
   /**
@@ -389,8 +386,8 @@ export class Engine {
     const w = this.world;
     if (w.staleTimers < 1024 || w.staleTimers * 2 < w.queue.length) return;
     const timers = w.timers;
-    w.queue = w.queue.filter((e) => e.type !== "timer" || timers[e.target]?.[e.timerId] === e.seq);
-    w.queue.sort((x, y) => x.time - y.time || x.seq - y.seq); // a sorted array is a valid heap
+    w.queue = w.queue.filter((e) => e.type !== "timer" || timers[e.target]?.get(e.timerId) === e.seq);
+    heapify(w.queue);
     w.staleTimers = 0;
   }
 
@@ -476,7 +473,7 @@ export class Engine {
     const q = this.world.queue;
     for (;;) {
       const head = heapPeek(q);
-      if (!head || head.type !== "timer" || this.world.timers[head.target]?.[head.timerId] === head.seq) return;
+      if (!head || head.type !== "timer" || this.world.timers[head.target]?.get(head.timerId) === head.seq) return;
       heapPop(q);
       if (this.world.staleTimers > 0) this.world.staleTimers--;
     }
@@ -515,12 +512,12 @@ export class Engine {
   /** Re-queues an entry for a stalled actor; order among postponed entries is kept (seq grows). */
   private postpone(entry: QueueEntry, untilMs: number): void {
     const moved = { ...entry, time: untilMs, seq: this.world.seq++ } as QueueEntry;
-    if (moved.type === "timer") (this.world.timers[moved.target] ??= {})[moved.timerId] = moved.seq;
+    if (moved.type === "timer") (this.world.timers[moved.target] ??= new Map()).set(moved.timerId, moved.seq);
     heapPush<QueueEntry>(this.world.queue, moved);
   }
 
   private fireTimer(entry: TimerEntry): void {
-    delete this.world.timers[entry.target]?.[entry.timerId];
+    this.world.timers[entry.target]?.delete(entry.timerId);
     this.currentCause = this.append(
       new TimerTraceEvent(this.world.traceLength + 1, this.world.nowMs, entry.target, entry.cause, entry.event.type),
     );
@@ -532,7 +529,7 @@ export class Engine {
     const targetActor = Object.hasOwn(this.world.actors, target) ? this.world.actors[target] : undefined;
     let dropReason: string | undefined;
     if (entry.lost) dropReason = entry.lossReason ?? "lost";
-    else if (this.world.net.blocked[`${source}>${target}`])
+    else if (this.world.net.blocked[linkKey(source, target)])
       dropReason = `the network between ${source} and ${target} was cut while it was in flight`;
     else if (!targetActor) dropReason = `${target} does not exist`;
     else if (!targetActor.alive) dropReason = `${target} is down`;

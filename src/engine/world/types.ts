@@ -83,9 +83,11 @@ export interface WorldState {
   /**
    * The live timers: actor id → timer id → the seq of the queue entry that
    * fires it. A queue entry whose seq is not here was cancelled or replaced.
-   * Two plain levels, so arming and cancelling build no key strings.
+   * Two levels, so arming and cancelling build no combined key strings; the
+   * inner level is a Map because many timer ids are unique ("req:812"), and
+   * using each as an object key would intern it in V8's string table.
    */
-  timers: Record<string, Record<string, number>>;
+  timers: Record<string, Map<string, number>>;
   /**
    * Queue entries of timers since cancelled or re-armed, still in the heap.
    * Clients re-arm long timeouts on every request or poll, so without a

@@ -126,11 +126,17 @@ export function createBrokerKind(ctx: ClusterContext): ActorKind {
 
 const CONTROL_PREFIXES = ["kraft.", "zk.", "controller."];
 
+function startsWithAny(type: string, prefixes: readonly string[]): boolean {
+  for (const p of prefixes) if (type.startsWith(p)) return true;
+  return false;
+}
+
+// Runs for every message and timer a broker gets: plain loops, no closures.
 function routeBrokerEvent(ctx: ClusterContext, engine: Engine, actor: ActorRecord, event: SimEvent): boolean {
   const type = event.type;
-  if (CONTROL_PREFIXES.some((p) => type.startsWith(p))) return ctx.controlPlane.handleBrokerEvent(engine, actor, event);
+  if (startsWithAny(type, CONTROL_PREFIXES)) return ctx.controlPlane.handleBrokerEvent(engine, actor, event);
   for (const m of ctx.brokerModules) {
-    if (m.prefixes.some((p) => type.startsWith(p))) {
+    if (startsWithAny(type, m.prefixes)) {
       if (isServing(actor) || type.endsWith("Tick") || type.endsWith("Timeout")) m.handle(engine, actor, event);
       return true;
     }

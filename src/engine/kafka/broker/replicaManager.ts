@@ -37,7 +37,7 @@ import type { ClusterContext } from "../context.ts";
 import type { Timings } from "../profile.ts";
 import { brokerActorId } from "../ids.ts";
 import { applyChanges, tpKey, type MetadataChange, type PartitionState, type TopicConfig } from "../metadata.ts";
-import type { BrokerData, FetchPartitionRequest, ParkedFetch, ParkedProduce } from "./brokerData.ts";
+import type { BrokerData, FetchPartitionRequest, ParkedFetch, ParkedProduce, ReplicaState } from "./brokerData.ts";
 import {
   EMPTY_PRODUCER_STATE,
   checkBatch,
@@ -208,6 +208,53 @@ function setLog(d: BrokerData, key: string, log: PartitionLog): void {
   d.disk.logs[key] = log;
 }
 
+// Every follower fetch walks this broker's replicas in key order. The set of
+// keys changes only when a replica is added or removed (metadata), so the
+// sorted list is kept per `replicas` record and dropped on those changes.
+const sortedReplicaKeysCache = new WeakMap<BrokerData["replicas"], readonly string[]>();
+
+function sortedReplicaKeys(d: BrokerData): readonly string[] {
+  let keys = sortedReplicaKeysCache.get(d.replicas);
+  if (keys === undefined) {
+    keys = Object.keys(d.replicas).sort();
+    sortedReplicaKeysCache.set(d.replicas, keys);
+  }
+  return keys;
+}
+
+/** Call after adding or deleting a key of `d.replicas` (replacing a value keeps the keys). */
+function replicaKeysChanged(d: BrokerData): void {
+  sortedReplicaKeysCache.delete(d.replicas);
+}
+
+/** The same replica state with a new leader view (written out: this runs on every follower fetch). */
+function withLeaderPartition(
+  rs: ReplicaState,
+  leaderPartition: LeaderPartition,
+  partitionEpoch = rs.partitionEpoch,
+): ReplicaState {
+  const next: ReplicaState = {
+    topic: rs.topic,
+    partition: rs.partition,
+    role: rs.role,
+    leader: rs.leader,
+    leaderEpoch: rs.leaderEpoch,
+    partitionEpoch,
+    leaderPartition,
+  };
+  return next;
+}
+
+// Timer ids per broker id, built once: fetches re-arm them on every round trip.
+const fetchTimeoutTimerIds: string[] = [];
+const fetchWaitTimerIds: string[] = [];
+function fetchTimeoutTimerId(leader: number): string {
+  return (fetchTimeoutTimerIds[leader] ??= `fetchTimeout:${leader}`);
+}
+function fetchWaitTimerId(replicaId: number): string {
+  return (fetchWaitTimerIds[replicaId] ??= `fetchWait:${replicaId}`);
+}
+
 function traceReasons(
   engine: Engine,
   actor: string,
@@ -249,6 +296,7 @@ export function applyMetadata(
         if (d.replicas[key].topic !== c.name) continue;
         failParkedProduce(engine, d, key, "UNKNOWN_TOPIC_OR_PARTITION");
         delete d.replicas[key];
+        replicaKeysChanged(d);
         delete d.disk.logs[key];
         delete d.disk.hwCheckpoint[key];
         engine.record("note", actor.id, `${key}: replica deleted (topic ${c.name} was deleted) (${why})`);
@@ -280,6 +328,7 @@ function applyPartitionState(
       // StopReplica: the replica was moved away.
       failParkedProduce(engine, d, key, "NOT_LEADER_OR_FOLLOWER");
       delete d.replicas[key];
+      replicaKeysChanged(d);
       delete d.disk.logs[key];
       engine.record("note", actor.id, `${key}: no longer a replica here (${why})`);
       return true;
@@ -321,6 +370,7 @@ function applyPartitionState(
         // A new leader rebuilds its producer state from its log (ProducerStateManager#loadProducerState).
         d.producerStates[key] = rebuildProducerState(sliceToArray(logRecords(step.log)), step.log.highWatermark);
       }
+      if (!prev) replicaKeysChanged(d);
       d.replicas[key] = {
         topic: st.topic,
         partition: st.partition,
@@ -354,6 +404,7 @@ function applyPartitionState(
   delete d.producerStates[key];
   if (prev && prev.role === "leader") failParkedProduce(engine, d, key, "NOT_LEADER_OR_FOLLOWER");
   if (!prev || prev.role !== role || newEpoch || prev.leader !== st.leader) {
+    if (!prev) replicaKeysChanged(d);
     d.replicas[key] = {
       topic: st.topic,
       partition: st.partition,
@@ -760,7 +811,7 @@ export function handleReplicaFetch(
       view,
     );
     setLog(d, key, step.log);
-    d.replicas[key] = { ...rs, leaderPartition: step.partition };
+    d.replicas[key] = withLeaderPartition(rs, step.partition);
     if (step.alterPartition) sendAlterPartition(ctx, engine, actor, key, step.alterPartition, step.reasons);
     if (step.hwIncremented) onHighWatermarkIncrement(ctx, engine, actor, key);
     if (
@@ -805,7 +856,7 @@ export function handleReplicaFetch(
     actor.id,
     req.maxWaitMs,
     { type: BROKER_TIMER.fetchWaitExpired, replicaId: req.replicaId, fetchSeq: req.fetchSeq },
-    `fetchWait:${req.replicaId}`,
+    fetchWaitTimerId(req.replicaId),
   );
 }
 
@@ -829,7 +880,7 @@ function sendFetchResponse(
 function completeParkedFetch(engine: Engine, actor: ActorRecord, parked: ParkedFetch): void {
   const d = dataOf(actor);
   delete d.fetchParked[String(parked.replicaId)];
-  engine.cancel(actor.id, `fetchWait:${parked.replicaId}`);
+  engine.cancel(actor.id, fetchWaitTimerId(parked.replicaId));
   const responses: ReplicaFetchPartitionResponse[] = parked.partitions.map((p) => {
     const key = tpKey(p.topic, p.partition);
     const rs = d.replicas[key];
@@ -864,7 +915,9 @@ function completeParkedFetch(engine: Engine, actor: ActorRecord, parked: ParkedF
 
 function wakeParkedFetches(_ctx: ClusterContext, engine: Engine, actor: ActorRecord, key: string): void {
   const d = dataOf(actor);
-  for (const id of Object.keys(d.fetchParked).sort()) {
+  const ids = Object.keys(d.fetchParked);
+  if (ids.length > 1) ids.sort();
+  for (const id of ids) {
     const parked = d.fetchParked[id];
     if (parked.partitions.some((p) => tpKey(p.topic, p.partition) === key)) completeParkedFetch(engine, actor, parked);
   }
@@ -898,7 +951,7 @@ function sendReplicaFetch(ctx: ClusterContext, engine: Engine, actor: ActorRecor
   const f = d.fetchers[String(leader)];
   if (!f) return;
   const partitions: FetchPartitionRequest[] = [];
-  for (const key of Object.keys(d.replicas).sort()) {
+  for (const key of sortedReplicaKeys(d)) {
     const rs = d.replicas[key];
     if (rs.role !== "follower" || rs.leader !== leader) continue;
     const req = followerFetchRequest(logOf(d, key, engine.nowMs), rs.leaderEpoch);
@@ -932,7 +985,7 @@ function sendReplicaFetch(ctx: ClusterContext, engine: Engine, actor: ActorRecor
     actor.id,
     ctx.spec.timings.replicaFetchWaitMaxMs + ctx.spec.timings.requestTimeoutMs,
     { type: BROKER_TIMER.fetchRequestTimeout, leader, fetchSeq: f.fetchSeq },
-    `fetchTimeout:${leader}`,
+    fetchTimeoutTimerId(leader),
   );
 }
 
@@ -946,7 +999,7 @@ export function handleReplicaFetchResponse(
   const f = d.fetchers[String(res.leaderId)];
   if (!f || f.fetchSeq !== res.fetchSeq) return; // a late answer to a fetch we gave up on
   f.inFlight = false;
-  engine.cancel(actor.id, `fetchTimeout:${res.leaderId}`);
+  engine.cancel(actor.id, fetchTimeoutTimerId(res.leaderId));
   let failed = false;
   for (const p of res.partitions) {
     const key = tpKey(p.topic, p.partition);
@@ -997,7 +1050,7 @@ export function onFetchConnectionRefused(
 ): void {
   const f = dataOf(actor).fetchers[String(leader)];
   if (!f || f.fetchSeq !== fetchSeq) return;
-  engine.cancel(actor.id, `fetchTimeout:${leader}`);
+  engine.cancel(actor.id, fetchTimeoutTimerId(leader));
   engine.schedule(
     actor.id,
     ctx.spec.timings.replicaFetchBackoffMs,

@@ -11,7 +11,8 @@
 
 import { visibleRecords } from "../producer/readCommitted.ts";
 import { clientRebalanceProtocol } from "../../groups/protocolSelection.ts";
-import { sliceToArray } from "../../cluster/log.ts";
+import { sliceToArray, type RecordSlice } from "../../cluster/log.ts";
+import { isControlRecord, type AbortedTxn } from "../producer/producerState.ts";
 import { stateLabel } from "../../machines/host.ts";
 import type { Engine } from "../../world/engine.ts";
 import type { ActorKind, ActorRecord, SimEvent } from "../../world/types.ts";
@@ -32,6 +33,7 @@ import {
   consumerData,
   freshConsumerData,
   markRead,
+  type BufferedBatch,
   type CommitKind,
   type ConsumerData,
   type DeliveredRecord,
@@ -261,16 +263,18 @@ export function sendRequest(
   timeoutMs = k.cfg.requestTimeoutMs,
 ): number {
   const id = k.d.nextRequestId++;
-  k.d.inflight[`r${id}`] = { ...meta, type: event.type, broker, sentAtMs: k.engine.nowMs };
+  // Keyed by the id itself: integer keys are not interned as strings, and as
+  // ids only grow, for-in still visits requests in the order they were sent.
+  k.d.inflight[id] = { ...meta, type: event.type, broker, sentAtMs: k.engine.nowMs };
   k.engine.send(k.actor.id, brokerActorId(broker), { ...event, from: k.actor.id, requestId: id, refusable: true });
   k.engine.schedule(k.actor.id, timeoutMs, { type: CONSUMER_TIMER.requestTimeout, requestId: id }, `req:${id}`);
   return id;
 }
 
 export function takeInflight(k: Cons, requestId: number): InflightRequest | undefined {
-  const f = k.d.inflight[`r${requestId}`];
+  const f = k.d.inflight[requestId];
   if (!f) return undefined;
-  delete k.d.inflight[`r${requestId}`];
+  delete k.d.inflight[requestId];
   k.engine.cancel(k.actor.id, `req:${requestId}`);
   return f;
 }
@@ -848,6 +852,33 @@ export function sendFetches(k: Cons): void {
   }
 }
 
+/**
+ * The fetched records the application may see, from `fetchOffset` on, with
+ * only the fields it reads. Transaction markers are never returned to
+ * applications; read_committed also drops aborted transactions.
+ */
+function applicationRecords(
+  fetched: RecordSlice,
+  aborted: readonly AbortedTxn[],
+  fetchOffset: number,
+): BufferedBatch["records"] {
+  const out: BufferedBatch["records"] = [];
+  if (aborted.length === 0) {
+    // Nothing aborted (every read_uncommitted fetch): visibleRecords reduces to
+    // dropping markers. One pass over the slice, no intermediate arrays: this
+    // runs for every partition of every consumer fetch.
+    for (let i = fetched.from; i < fetched.to; i++) {
+      const r = fetched.records[i];
+      if (isControlRecord(r) || r.offset < fetchOffset) continue;
+      out.push({ offset: r.offset, key: r.key, value: r.value, timestamp: r.timestamp });
+    }
+    return out;
+  }
+  for (const r of visibleRecords(sliceToArray(fetched), aborted))
+    if (r.offset >= fetchOffset) out.push({ offset: r.offset, key: r.key, value: r.value, timestamp: r.timestamp });
+  return out;
+}
+
 function onFetchResponse(k: Cons, res: ConsumerFetchResponse): void {
   const f = takeInflight(k, res.requestId);
   if (!f) return;
@@ -860,10 +891,7 @@ function onFetchResponse(k: Cons, res: ConsumerFetchResponse): void {
     if (fetchOffset === undefined || !d.assigned.includes(tp) || d.positions[tp] !== fetchOffset) continue;
     if (p.error === "NONE") {
       d.highWatermarks[tp] = p.highWatermark;
-      // Transaction markers are never returned to applications; read_committed also drops aborted transactions.
-      const records = visibleRecords(sliceToArray(p.records), p.abortedTransactions ?? [])
-        .filter((r) => r.offset >= fetchOffset)
-        .map((r) => ({ offset: r.offset, key: r.key, value: r.value, timestamp: r.timestamp }));
+      const records = applicationRecords(p.records, p.abortedTransactions ?? [], fetchOffset);
       if (records.length > 0) d.buffer.push({ tp, topic: p.topic, partition: p.partition, fetchOffset, records });
     } else if (p.error === "OFFSET_OUT_OF_RANGE") {
       note(

@@ -101,7 +101,8 @@ export interface ConsumerData extends Record<string, unknown> {
   nextRun: number;
   // ---- process memory
   nextRequestId: number;
-  inflight: Record<string, InflightRequest>;
+  /** Requests awaiting an answer, by request id. */
+  inflight: Record<number, InflightRequest>;
   coordinator: number;
   findInFlight: boolean;
   /** Consecutive coordinator failures: the rediscovery backs off exponentially (retry.backoff.ms up to 1000 ms). */

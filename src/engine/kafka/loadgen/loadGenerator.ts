@@ -220,22 +220,40 @@ function tick(ctx: ClusterContext, engine: Engine, actor: ActorRecord): void {
   const exact = (d.ratePerSec * cfg.tickMs) / 1000 + d.carry;
   const n = Math.floor(exact);
   d.carry = exact - n;
+  const keys = cfg.keys;
+  // Thousands of records a second cycle through the same keys: look their partitions up by index.
+  const partitions = keys.length > 0 && d.numPartitions > 0 ? keyPartitions(keys, d.numPartitions) : null;
   for (let i = 0; i < n; i++) {
-    const key = cfg.keys.length > 0 ? cfg.keys[d.nextSequence % cfg.keys.length] : null;
-    enqueue(engine, actor, key);
+    if (keys.length === 0) enqueue(engine, actor, null);
+    else {
+      const k = d.nextSequence % keys.length;
+      enqueue(engine, actor, keys[k], undefined, partitions === null ? undefined : partitions[k]);
+    }
   }
   expireOld(engine, actor);
   if (n > 0) sendReady(ctx, engine, actor);
 }
 
-function enqueue(engine: Engine, actor: ActorRecord, key: string | null, value?: string | null): void {
+/** Queues one record; `knownPartition` is the key's partition when the caller has it at hand. */
+function enqueue(
+  engine: Engine,
+  actor: ActorRecord,
+  key: string | null,
+  value?: string | null,
+  knownPartition?: number,
+): void {
   const d = dataOf(actor);
   if (d.numPartitions === 0) {
     // No metadata yet: count it as failed to send rather than buffering without bound.
     d.failed.push({ value: value ?? `${actor.id}-${d.nextSequence++}`, error: "no metadata yet", atMs: engine.nowMs });
     return;
   }
-  const partition = key !== null ? cachedPartition(key, d.numPartitions) : d.roundRobin++ % d.numPartitions;
+  const partition =
+    key === null
+      ? d.roundRobin++ % d.numPartitions
+      : knownPartition !== undefined
+        ? knownPartition
+        : cachedPartition(key, d.numPartitions);
   const record: PendingRecord = {
     key,
     value: value === undefined ? `${actor.id}-${d.nextSequence}` : value,
@@ -246,17 +264,39 @@ function enqueue(engine: Engine, actor: ActorRecord, key: string | null, value?:
   (d.queued[String(partition)] ??= []).push(record);
 }
 
-// murmur2 over the UTF-8 key is pure: remember it per (key, partition count).
-const partitionCache = new Map<string, number>();
+// murmur2 over the UTF-8 key is pure: remember it per (partition count, key).
+// Two levels of maps, so a lookup per record builds no combined key string.
+const partitionCache = new Map<number, Map<string, number>>();
 function cachedPartition(key: string, numPartitions: number): number {
-  const k = `${numPartitions}|${key}`;
-  let p = partitionCache.get(k);
+  let byKey = partitionCache.get(numPartitions);
+  if (byKey === undefined) {
+    byKey = new Map();
+    partitionCache.set(numPartitions, byKey);
+  }
+  let p = byKey.get(key);
   if (p === undefined) {
     p = partitionForKey(key, numPartitions);
-    if (partitionCache.size > 100_000) partitionCache.clear();
-    partitionCache.set(k, p);
+    if (byKey.size > 100_000) byKey.clear();
+    byKey.set(key, p);
   }
   return p;
+}
+
+// The partition of every configured key, per key list and partition count.
+const keyPartitionTables = new WeakMap<readonly string[], Map<number, Int32Array>>();
+function keyPartitions(keys: readonly string[], numPartitions: number): Int32Array {
+  let byCount = keyPartitionTables.get(keys);
+  if (byCount === undefined) {
+    byCount = new Map();
+    keyPartitionTables.set(keys, byCount);
+  }
+  let table = byCount.get(numPartitions);
+  if (table === undefined) {
+    table = new Int32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) table[i] = cachedPartition(keys[i], numPartitions);
+    byCount.set(numPartitions, table);
+  }
+  return table;
 }
 
 /** delivery.timeout.ms: a record not acknowledged in time fails. */
@@ -281,7 +321,8 @@ function sendReady(ctx: ClusterContext, engine: Engine, actor: ActorRecord): voi
   const cfg = cfgOf(actor);
   const byBroker = new Map<number, { partition: number; records: PendingRecord[] }[]>();
   let needMetadata = false;
-  for (const p of Object.keys(d.queued).sort((a, b) => Number(a) - Number(b))) {
+  // Keys are partition numbers: Object.keys lists integer keys in ascending numeric order already.
+  for (const p of Object.keys(d.queued)) {
     const q = d.queued[p];
     if (q.length === 0 || d.busy[p]) continue;
     const leader = d.leaders[Number(p)] ?? -1;
@@ -367,7 +408,8 @@ function settle(
   const records = inflight.batches[String(p.partition)] ?? [];
   delete d.busy[String(p.partition)];
   if (p.error === "NONE") {
-    records.forEach((r, i) => {
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
       d.acked.push({
         topic: cfg.topic,
         partition: p.partition,
@@ -379,7 +421,7 @@ function settle(
         leaderEpoch: p.leaderEpoch,
         isr: p.isr ?? [],
       });
-    });
+    }
     return;
   }
   d.errors[p.error] = (d.errors[p.error] ?? 0) + 1;
