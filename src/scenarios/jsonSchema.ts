@@ -2,7 +2,7 @@
 // ("$schema": "…/scenario.schema.json"). Generated from the zod schema, so
 // the two can never disagree; a test checks the file in public/ is current.
 
-import { z } from "zod";
+import { z } from "zod/mini";
 import { scenarioSchema } from "../engine/index.ts";
 
 export function scenarioJsonSchema(): Record<string, unknown> {

@@ -2,7 +2,7 @@
 // input log) and where the playhead was. Sessions travel in share links and
 // can be saved as scenario files ("record a demo by doing it").
 
-import { z } from "zod";
+import { z } from "zod/mini";
 import {
   inputSchema,
   ScenarioError,
@@ -10,7 +10,7 @@ import {
   type InputEntry,
   type Scenario,
   type ScenarioProblem,
-} from "../engine/index.ts";
+} from "../engine/api.ts";
 import { problemsFromZod } from "../engine/scenario/errors.ts";
 
 export const SESSION_VERSION = 2;
@@ -23,38 +23,26 @@ export interface Session {
   playheadMs: number;
 }
 
-const userInputSchema = z
-  .object({
-    atMs: z
-      .number()
-      .min(0)
-      .max(7 * 86_400_000),
-    input: inputSchema,
-  })
-  .strict();
+const userInputSchema = z.strictObject({
+  atMs: z.number().check(z.minimum(0), z.maximum(7 * 86_400_000)),
+  input: inputSchema,
+});
 
-const sessionSchemaV2 = z
-  .object({
-    v: z.literal(2),
-    scenario: z.unknown(),
-    seed: z.number().int().min(0).max(0xffffffff),
-    inputs: z.array(userInputSchema).max(10_000),
-    playheadMs: z
-      .number()
-      .min(0)
-      .max(7 * 86_400_000),
-  })
-  .strict();
+const sessionSchemaV2 = z.strictObject({
+  v: z.literal(2),
+  scenario: z.unknown(),
+  seed: z.number().check(z.int(), z.minimum(0), z.maximum(0xffffffff)),
+  inputs: z.array(userInputSchema).check(z.maxLength(10_000)),
+  playheadMs: z.number().check(z.minimum(0), z.maximum(7 * 86_400_000)),
+});
 
 /** Version 1 links (the kernel preview) had the playhead as `t` and no seed of their own. */
-const sessionSchemaV1 = z
-  .object({
-    v: z.literal(1),
-    scenario: z.unknown(),
-    inputs: z.array(userInputSchema).max(10_000),
-    t: z.number().min(0),
-  })
-  .strict();
+const sessionSchemaV1 = z.strictObject({
+  v: z.literal(1),
+  scenario: z.unknown(),
+  inputs: z.array(userInputSchema).check(z.maxLength(10_000)),
+  t: z.number().check(z.minimum(0)),
+});
 
 function migrate(raw: unknown): unknown {
   const v = (raw as { v?: unknown } | null)?.v;

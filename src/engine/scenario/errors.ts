@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "zod/mini";
 
 /** One thing wrong with a scenario: where, and what. */
 export interface ScenarioProblem {
@@ -41,14 +41,14 @@ function describeFound(input: unknown): string {
 }
 
 /** Turns zod's issues into problems that name the path, what was expected and what was found. */
-type Issue = z.ZodError["issues"][number];
+type Issue = z.core.$ZodIssue;
 
 /**
  * Turns zod's issues into problems that name the path, what was expected and
  * what was found. For a value that matches none of several shapes (a step, an
  * action), it reports the closest shape's problems instead of "invalid input".
  */
-export function problemsFromZod(error: z.ZodError, root: unknown): ScenarioProblem[] {
+export function problemsFromZod(error: z.core.$ZodError, root: unknown): ScenarioProblem[] {
   return error.issues.flatMap((issue) => describeIssue(issue, [], root));
 }
 

@@ -2,35 +2,40 @@
 // group coordinator's settings, the inputs (actions) and the expectations.
 // Settings are written with Kafka's own names; unknown names are errors.
 
-import { z } from "zod";
+import { z } from "zod/mini";
 import { clientKey, nodeId, topicName } from "../../scenario/fields.ts";
 import { assignorName } from "./config.ts";
 
 /** Kafka: group ids are any non-empty string; we keep them printable. */
 const groupId = clientKey("group id");
-const ms = z.number().int().min(0).max(86_400_000);
-const positiveMs = z.number().int().min(1).max(86_400_000);
-const name = z.string().max(200).optional();
+const ms = z.number().check(z.int(), z.minimum(0), z.maximum(86_400_000));
+const positiveMs = z.number().check(z.int(), z.minimum(1), z.maximum(86_400_000));
+const name = z.optional(z.string().check(z.maxLength(200)));
+const partition = z.optional(z.number().check(z.int(), z.minimum(0)));
+const processingMsPerRecord = z.optional(z.number().check(z.minimum(0), z.maximum(60_000)));
 
-const assignorWritten = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine((s) => assignorName(s) !== null, {
+const assignorWritten = z.string().check(
+  z.minLength(1),
+  z.maxLength(200),
+  z.refine((s) => assignorName(s) !== null, {
     message: "an assignor is range, roundrobin, sticky or cooperative-sticky (or Kafka's class name for one)",
-  });
+  }),
+);
 
 /** A consumer's settings, by Kafka's ConsumerConfig names. */
-export const consumerSettingsSchema = z
-  .object({
+export const consumerSettingsSchema = z.partial(
+  z.strictObject({
     "group.protocol": z.enum(["classic", "consumer"]),
-    "partition.assignment.strategy": z.union([z.array(assignorWritten).min(1).max(4), assignorWritten]),
+    "partition.assignment.strategy": z.union([
+      z.array(assignorWritten).check(z.minLength(1), z.maxLength(4)),
+      assignorWritten,
+    ]),
     "group.remote.assignor": z.enum(["uniform", "range"]),
     "group.instance.id": clientKey("group.instance.id"),
     "session.timeout.ms": positiveMs,
     "heartbeat.interval.ms": positiveMs,
     "max.poll.interval.ms": positiveMs,
-    "max.poll.records": z.number().int().min(1).max(100_000),
+    "max.poll.records": z.number().check(z.int(), z.minimum(1), z.maximum(100_000)),
     "enable.auto.commit": z.boolean(),
     "auto.commit.interval.ms": ms,
     "auto.offset.reset": z.enum(["earliest", "latest", "none"]),
@@ -39,125 +44,83 @@ export const consumerSettingsSchema = z
     "request.timeout.ms": positiveMs,
     "retry.backoff.ms": ms,
     "metadata.max.age.ms": positiveMs,
-  })
-  .partial()
-  .strict();
+  }),
+);
 
 export const consumerSchema = z
-  .object({
+  .strictObject({
     id: nodeId,
     groupId,
-    topics: z.array(topicName).min(1).max(20),
+    topics: z.array(topicName).check(z.minLength(1), z.maxLength(20)),
     /** Kafka consumer settings, e.g. { "partition.assignment.strategy": ["cooperative-sticky"] }. */
-    settings: consumerSettingsSchema.optional(),
+    settings: z.optional(consumerSettingsSchema),
     /** The application's work per record, so lag visibly builds. */
-    processingMsPerRecord: z.number().min(0).max(60_000).optional(),
+    processingMsPerRecord,
     /** With enable.auto.commit=false: commitSync (default) or commitAsync after each batch. */
-    manualCommit: z.enum(["sync", "async"]).optional(),
+    manualCommit: z.optional(z.enum(["sync", "async"])),
     /** When the application starts (virtual ms). */
-    startAtMs: ms.optional(),
+    startAtMs: z.optional(ms),
   })
-  .strict()
-  .refine(
-    (c) =>
-      c.settings?.["heartbeat.interval.ms"] === undefined ||
-      c.settings["heartbeat.interval.ms"] < (c.settings["session.timeout.ms"] ?? Number.MAX_SAFE_INTEGER),
-    {
-      message: "heartbeat.interval.ms must be lower than session.timeout.ms",
-      path: ["settings", "heartbeat.interval.ms"],
-    },
+  .check(
+    z.refine(
+      (c) =>
+        c.settings?.["heartbeat.interval.ms"] === undefined ||
+        c.settings["heartbeat.interval.ms"] < (c.settings["session.timeout.ms"] ?? Number.MAX_SAFE_INTEGER),
+      {
+        message: "heartbeat.interval.ms must be lower than session.timeout.ms",
+        path: ["settings", "heartbeat.interval.ms"],
+      },
+    ),
   );
 
 /** The scenario's `consumers` list. */
-export const consumersSchema = z.array(consumerSchema).max(50).default([]);
+export const consumersSchema = z._default(z.array(consumerSchema).check(z.maxLength(50)), []);
 
 /** Broker-side group coordinator settings, by Kafka's names (a scenario's `groupCoordinator`). */
-export const groupCoordinatorSchema = z
-  .object({
+export const groupCoordinatorSchema = z.partial(
+  z.strictObject({
     "group.initial.rebalance.delay.ms": ms,
     "group.min.session.timeout.ms": positiveMs,
     "group.max.session.timeout.ms": positiveMs,
     "group.consumer.heartbeat.interval.ms": positiveMs,
     "group.consumer.session.timeout.ms": positiveMs,
-    "group.consumer.assignors": z
-      .array(z.enum(["uniform", "range"]))
-      .min(1)
-      .max(2),
+    "group.consumer.assignors": z.array(z.enum(["uniform", "range"])).check(z.minLength(1), z.maxLength(2)),
     "offsets.commit.timeout.ms": positiveMs,
-  })
-  .partial()
-  .strict();
+  }),
+);
 
 const offsetTarget = z.union([
   z.literal("earliest"),
   z.literal("latest"),
-  z.object({ offset: z.number().int().min(0) }).strict(),
-  z.object({ timestampMs: z.number().int().min(0) }).strict(),
+  z.strictObject({ offset: z.number().check(z.int(), z.minimum(0)) }),
+  z.strictObject({ timestampMs: z.number().check(z.int(), z.minimum(0)) }),
 ]);
 
 const seekTarget = z.union([
   z.literal("beginning"),
   z.literal("end"),
-  z.object({ offset: z.number().int().min(0) }).strict(),
-  z.object({ timestampMs: z.number().int().min(0) }).strict(),
+  z.strictObject({ offset: z.number().check(z.int(), z.minimum(0)) }),
+  z.strictObject({ timestampMs: z.number().check(z.int(), z.minimum(0)) }),
 ]);
 
 /** The consumer-group actions, to add to the scenario's inputSchema union. */
 export const groupInputSchemas = [
-  z
-    .object({
-      type: z.literal("addConsumer"),
-      id: nodeId,
-      groupId,
-      topics: z.array(topicName).min(1).max(20),
-      settings: consumerSettingsSchema.optional(),
-      processingMsPerRecord: z.number().min(0).max(60_000).optional(),
-      manualCommit: z.enum(["sync", "async"]).optional(),
-    })
-    .strict(),
-  z.object({ type: z.literal("removeConsumer"), id: nodeId }).strict(),
-  z.object({ type: z.literal("stallConsumer"), id: nodeId, forMs: positiveMs }).strict(),
-  z
-    .object({
-      type: z.literal("resetOffsets"),
-      groupId,
-      topic: topicName,
-      partition: z.number().int().min(0).optional(),
-      to: offsetTarget,
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal("setConsumer"),
-      id: nodeId,
-      processingMsPerRecord: z.number().min(0).max(60_000).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal("seekConsumer"),
-      id: nodeId,
-      topic: topicName,
-      partition: z.number().int().min(0).optional(),
-      to: seekTarget,
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal("pauseConsumer"),
-      id: nodeId,
-      topic: topicName.optional(),
-      partition: z.number().int().min(0).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal("resumeConsumer"),
-      id: nodeId,
-      topic: topicName.optional(),
-      partition: z.number().int().min(0).optional(),
-    })
-    .strict(),
+  z.strictObject({
+    type: z.literal("addConsumer"),
+    id: nodeId,
+    groupId,
+    topics: z.array(topicName).check(z.minLength(1), z.maxLength(20)),
+    settings: z.optional(consumerSettingsSchema),
+    processingMsPerRecord,
+    manualCommit: z.optional(z.enum(["sync", "async"])),
+  }),
+  z.strictObject({ type: z.literal("removeConsumer"), id: nodeId }),
+  z.strictObject({ type: z.literal("stallConsumer"), id: nodeId, forMs: positiveMs }),
+  z.strictObject({ type: z.literal("resetOffsets"), groupId, topic: topicName, partition, to: offsetTarget }),
+  z.strictObject({ type: z.literal("setConsumer"), id: nodeId, processingMsPerRecord }),
+  z.strictObject({ type: z.literal("seekConsumer"), id: nodeId, topic: topicName, partition, to: seekTarget }),
+  z.strictObject({ type: z.literal("pauseConsumer"), id: nodeId, topic: z.optional(topicName), partition }),
+  z.strictObject({ type: z.literal("resumeConsumer"), id: nodeId, topic: z.optional(topicName), partition }),
 ] as const;
 
 export const groupInputSchema = z.discriminatedUnion("type", [...groupInputSchemas]);
@@ -165,88 +128,73 @@ export type GroupInput = z.infer<typeof groupInputSchema>;
 
 const who = {
   /** One consumer (its own ledger), or… */
-  consumer: nodeId.optional(),
+  consumer: z.optional(nodeId),
   /** …the whole group (all its consumers' ledgers together). */
-  groupId: groupId.optional(),
+  groupId: z.optional(groupId),
 };
-const whoGiven = (e: { consumer?: string; groupId?: string }) =>
-  (e.consumer === undefined) !== (e.groupId === undefined);
-const whoMessage = { message: "name either a consumer or a groupId" };
+const whoGiven = z.refine<{ consumer?: string; groupId?: string }>(
+  (e) => (e.consumer === undefined) !== (e.groupId === undefined),
+  { message: "name either a consumer or a groupId" },
+);
 
 /** The consumer-group expectations, to add to the scenario's expectationSchema union. */
 export const groupExpectationSchemas = [
+  z.strictObject({
+    type: z.literal("groupState"),
+    name,
+    groupId,
+    state: z.enum(["Empty", "PreparingRebalance", "CompletingRebalance", "Stable", "Dead", "Assigning", "Reconciling"]),
+  }),
+  z.strictObject({
+    type: z.literal("lagBelow"),
+    name,
+    groupId,
+    topic: z.optional(topicName),
+    atMost: z.number().check(z.int(), z.minimum(0)),
+    /** The lag must have come down to atMost by this time (else: at the end of the run). */
+    byMs: z.optional(ms),
+  }),
   z
-    .object({
-      type: z.literal("groupState"),
+    .strictObject({
+      type: z.literal("duplicatesSeen"),
       name,
-      groupId,
-      state: z.enum([
-        "Empty",
-        "PreparingRebalance",
-        "CompletingRebalance",
-        "Stable",
-        "Dead",
-        "Assigning",
-        "Reconciling",
-      ]),
+      ...who,
+      atLeast: z._default(z.number().check(z.int(), z.minimum(1)), 1),
     })
-    .strict(),
+    .check(whoGiven),
+  z.strictObject({ type: z.literal("noDuplicates"), name, ...who }).check(whoGiven),
   z
-    .object({
-      type: z.literal("lagBelow"),
+    .strictObject({
+      type: z.literal("skipsSeen"),
       name,
-      groupId,
-      topic: topicName.optional(),
-      atMost: z.number().int().min(0),
-      /** The lag must have come down to atMost by this time (else: at the end of the run). */
-      byMs: ms.optional(),
+      ...who,
+      atLeast: z._default(z.number().check(z.int(), z.minimum(1)), 1),
     })
-    .strict(),
-  z
-    .object({ type: z.literal("duplicatesSeen"), name, ...who, atLeast: z.number().int().min(1).default(1) })
-    .strict()
-    .refine(whoGiven, whoMessage),
-  z
-    .object({ type: z.literal("noDuplicates"), name, ...who })
-    .strict()
-    .refine(whoGiven, whoMessage),
-  z
-    .object({ type: z.literal("skipsSeen"), name, ...who, atLeast: z.number().int().min(1).default(1) })
-    .strict()
-    .refine(whoGiven, whoMessage),
-  z
-    .object({ type: z.literal("noSkips"), name, ...who })
-    .strict()
-    .refine(whoGiven, whoMessage),
-  z
-    .object({
-      type: z.literal("partitionOwner"),
-      name,
-      groupId,
-      topic: topicName,
-      partition: z.number().int().min(0).default(0),
-      /** A consumer id, or null for "nobody owns it". */
-      consumer: nodeId.nullable(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal("rebalances"),
-      name,
-      groupId,
-      atLeast: z.number().int().min(0).optional(),
-      atMost: z.number().int().min(0).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal("consumingPausedDuringRebalance"),
-      name,
-      groupId,
-      /** true: no member got records while it was rebalancing (eager); false: some did (cooperative). */
-      paused: z.boolean().default(true),
-    })
-    .strict(),
+    .check(whoGiven),
+  z.strictObject({ type: z.literal("noSkips"), name, ...who }).check(whoGiven),
+  z.strictObject({
+    type: z.literal("partitionOwner"),
+    name,
+    groupId,
+    topic: topicName,
+    partition: z._default(z.number().check(z.int(), z.minimum(0)), 0),
+    /** A consumer id, or null for "nobody owns it". */
+    consumer: z.nullable(nodeId),
+  }),
+  z.strictObject({
+    type: z.literal("rebalances"),
+    name,
+    groupId,
+    atLeast: z.optional(z.number().check(z.int(), z.minimum(0))),
+    atMost: z.optional(z.number().check(z.int(), z.minimum(0))),
+  }),
+  z.strictObject({
+    type: z.literal("consumingPausedDuringRebalance"),
+    name,
+    groupId,
+    /** true: no member got records while it was rebalancing (eager); false: some did (cooperative). */
+    paused: z._default(z.boolean(), true),
+  }),
 ] as const;
 
 export const groupExpectationSchema = z.union([...groupExpectationSchemas]);
@@ -264,7 +212,8 @@ export const GROUP_EXPECTATION_TYPES: readonly string[] = [
   "consumingPausedDuringRebalance",
 ];
 
-export const GROUP_INPUT_TYPES: readonly string[] = groupInputSchemas.map((s) => s.shape.type.value);
+// zod/mini literals have no `.value`: the one value is in the definition.
+export const GROUP_INPUT_TYPES: readonly string[] = groupInputSchemas.map((s) => s.shape.type.def.values[0]);
 
 type Issue = (path: (string | number)[], message: string) => void;
 

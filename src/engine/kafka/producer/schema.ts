@@ -7,7 +7,7 @@
 // The small id / name rules are repeated from scenario/schema.ts so that this
 // file does not import it (scenario/schema.ts imports this one).
 
-import { z } from "zod";
+import { z } from "zod/mini";
 import { nodeId, timeMs, topicName } from "../../scenario/fields.ts";
 import type { ConfigProblem } from "../configNames.ts";
 import { producerDefaults, resolveProducerSettings, type ProfileName } from "./settings.ts";
@@ -18,66 +18,60 @@ export const producerSettingsSchema = z.record(z.string(), z.union([z.number(), 
 
 const loadFields = {
   /** Records per second the producer generates by itself (0: only by hand and bursts). */
-  ratePerSec: z.number().min(0).max(100_000).optional(),
+  ratePerSec: z.optional(z.number().check(z.minimum(0), z.maximum(100_000))),
   /** Keys to use; none: null keys (the sticky partitioner). */
-  keys: z.array(z.string().min(1).max(100)).max(10_000).optional(),
+  keys: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(10_000))),
   /** 0: keys in turn; > 0: key i drawn with weight 1/(i+1)^keySkew (hot keys). */
-  keySkew: z.number().min(0).max(5).optional(),
+  keySkew: z.optional(z.number().check(z.minimum(0), z.maximum(5))),
   /** Extra records all at once. */
-  bursts: z
-    .array(z.object({ atMs: timeMs, count: z.number().int().min(1).max(100_000) }).strict())
-    .max(1000)
-    .optional(),
+  bursts: z.optional(
+    z
+      .array(z.strictObject({ atMs: timeMs, count: z.number().check(z.int(), z.minimum(1), z.maximum(100_000)) }))
+      .check(z.maxLength(1000)),
+  ),
   /** Pad generated values to this many characters (fills batch.size sooner). */
-  valueBytes: z.number().int().min(0).max(1_000_000).optional(),
+  valueBytes: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
 };
 
-export const producerSchema = z
-  .object({
-    id: nodeId,
-    topic: topicName,
-    ...loadFields,
-    config: producerSettingsSchema.optional(),
-  })
-  .strict();
+export const producerSchema = z.strictObject({
+  id: nodeId,
+  topic: topicName,
+  ...loadFields,
+  config: z.optional(producerSettingsSchema),
+});
 export type ProducerSpecInput = z.infer<typeof producerSchema>;
 
-const header = z.object({ key: z.string().min(1).max(100), value: z.string().max(1000) }).strict();
+const header = z.strictObject({
+  key: z.string().check(z.minLength(1), z.maxLength(100)),
+  value: z.string().check(z.maxLength(1000)),
+});
 
 /** The producer inputs, to add to scenario/schema.ts's discriminated union. */
-export const produceInputSchema = z
-  .object({
-    type: z.literal("produce"),
-    producer: nodeId,
-    key: z.string().max(200).optional(),
-    /** null writes a tombstone (deletes the key on a compacted topic). */
-    value: z.string().max(1000).nullable().optional(),
-    headers: z.array(header).max(20).optional(),
-  })
-  .strict();
-export const setProducerInputSchema = z
-  .object({
-    type: z.literal("setProducer"),
-    producer: nodeId,
-    ...loadFields,
-    config: producerSettingsSchema.optional(),
-  })
-  .strict();
-export const beginTransactionInputSchema = z.object({ type: z.literal("beginTransaction"), producer: nodeId }).strict();
-export const commitTransactionInputSchema = z
-  .object({ type: z.literal("commitTransaction"), producer: nodeId })
-  .strict();
-export const abortTransactionInputSchema = z.object({ type: z.literal("abortTransaction"), producer: nodeId }).strict();
-export const addProducerInputSchema = z
-  .object({
-    type: z.literal("addProducer"),
-    id: nodeId,
-    topic: topicName,
-    ...loadFields,
-    config: producerSettingsSchema.optional(),
-  })
-  .strict();
-export const removeProducerInputSchema = z.object({ type: z.literal("removeProducer"), producer: nodeId }).strict();
+export const produceInputSchema = z.strictObject({
+  type: z.literal("produce"),
+  producer: nodeId,
+  key: z.optional(z.string().check(z.maxLength(200))),
+  /** null writes a tombstone (deletes the key on a compacted topic). */
+  value: z.optional(z.nullable(z.string().check(z.maxLength(1000)))),
+  headers: z.optional(z.array(header).check(z.maxLength(20))),
+});
+export const setProducerInputSchema = z.strictObject({
+  type: z.literal("setProducer"),
+  producer: nodeId,
+  ...loadFields,
+  config: z.optional(producerSettingsSchema),
+});
+export const beginTransactionInputSchema = z.strictObject({ type: z.literal("beginTransaction"), producer: nodeId });
+export const commitTransactionInputSchema = z.strictObject({ type: z.literal("commitTransaction"), producer: nodeId });
+export const abortTransactionInputSchema = z.strictObject({ type: z.literal("abortTransaction"), producer: nodeId });
+export const addProducerInputSchema = z.strictObject({
+  type: z.literal("addProducer"),
+  id: nodeId,
+  topic: topicName,
+  ...loadFields,
+  config: z.optional(producerSettingsSchema),
+});
+export const removeProducerInputSchema = z.strictObject({ type: z.literal("removeProducer"), producer: nodeId });
 
 export const producerInputSchemas = [
   produceInputSchema,
@@ -89,55 +83,56 @@ export const producerInputSchemas = [
   removeProducerInputSchema,
 ] as const;
 
-const name = z.string().max(200).optional();
+const name = z.optional(z.string().check(z.maxLength(200)));
 
 /** The producer expectations, to add to scenario/schema.ts's expectation union. */
-export const producerErrorSeenSchema = z
-  .object({
-    type: z.literal("producerErrorSeen"),
-    name,
-    producer: nodeId,
-    error: z.string().min(1).max(100),
-    seen: z.boolean().default(true),
-  })
-  .strict();
-export const duplicatesWrittenSchema = z
-  .object({
-    type: z.literal("duplicatesWritten"),
-    name,
-    topic: topicName,
-    producer: nodeId.optional(),
-    atLeast: z.number().int().min(1).default(1),
-  })
-  .strict();
-export const noDuplicatesWrittenSchema = z
-  .object({ type: z.literal("noDuplicatesWritten"), name, topic: topicName, producer: nodeId.optional() })
-  .strict();
-export const reorderedWrittenSchema = z
-  .object({
-    type: z.literal("reorderedWritten"),
-    name,
-    topic: topicName,
-    producer: nodeId.optional(),
-    atLeast: z.number().int().min(1).default(1),
-  })
-  .strict();
-export const noReorderedWrittenSchema = z
-  .object({ type: z.literal("noReorderedWritten"), name, topic: topicName, producer: nodeId.optional() })
-  .strict();
+export const producerErrorSeenSchema = z.strictObject({
+  type: z.literal("producerErrorSeen"),
+  name,
+  producer: nodeId,
+  error: z.string().check(z.minLength(1), z.maxLength(100)),
+  seen: z._default(z.boolean(), true),
+});
+export const duplicatesWrittenSchema = z.strictObject({
+  type: z.literal("duplicatesWritten"),
+  name,
+  topic: topicName,
+  producer: z.optional(nodeId),
+  atLeast: z._default(z.number().check(z.int(), z.minimum(1)), 1),
+});
+export const noDuplicatesWrittenSchema = z.strictObject({
+  type: z.literal("noDuplicatesWritten"),
+  name,
+  topic: topicName,
+  producer: z.optional(nodeId),
+});
+export const reorderedWrittenSchema = z.strictObject({
+  type: z.literal("reorderedWritten"),
+  name,
+  topic: topicName,
+  producer: z.optional(nodeId),
+  atLeast: z._default(z.number().check(z.int(), z.minimum(1)), 1),
+});
+export const noReorderedWrittenSchema = z.strictObject({
+  type: z.literal("noReorderedWritten"),
+  name,
+  topic: topicName,
+  producer: z.optional(nodeId),
+});
 /** Same shape as scenario/schema.ts's "acknowledged"; producerAcknowledgedCount serves both kinds. */
-export const producerAcknowledgedSchema = z
-  .object({ type: z.literal("acknowledged"), name, producer: nodeId, atLeast: z.number().int().min(0) })
-  .strict();
-export const transactionsCompletedSchema = z
-  .object({
-    type: z.literal("transactionsCompleted"),
-    name,
-    producer: nodeId,
-    committed: z.number().int().min(0).optional(),
-    aborted: z.number().int().min(0).optional(),
-  })
-  .strict();
+export const producerAcknowledgedSchema = z.strictObject({
+  type: z.literal("acknowledged"),
+  name,
+  producer: nodeId,
+  atLeast: z.number().check(z.int(), z.minimum(0)),
+});
+export const transactionsCompletedSchema = z.strictObject({
+  type: z.literal("transactionsCompleted"),
+  name,
+  producer: nodeId,
+  committed: z.optional(z.number().check(z.int(), z.minimum(0))),
+  aborted: z.optional(z.number().check(z.int(), z.minimum(0))),
+});
 
 export const producerExpectationSchemas = [
   producerErrorSeenSchema,
