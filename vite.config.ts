@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
 import { parse as parseYaml } from "yaml";
@@ -25,8 +26,48 @@ function libraryYamlAsJson(): Plugin {
   };
 }
 
+const LIBRARY_DIR = fileURLToPath(new URL("./src/scenarios/library/", import.meta.url));
+const LIBRARY_INDEX = "virtual:scenario-library-index";
+
+/**
+ * `virtual:scenario-library-index`: each built-in scenario's file name, title
+ * and whether it has a cluster, read here at build time, so the first page can
+ * list the library without carrying every scenario's text (those load on
+ * demand, see src/scenarios/library.ts). A file that does not parse is listed
+ * by its name; the library tests report what is wrong with it.
+ */
+function libraryIndex(): Plugin {
+  return {
+    name: "kafka-sim:library-index",
+    resolveId(id) {
+      return id === LIBRARY_INDEX ? `\0${LIBRARY_INDEX}` : null;
+    },
+    load(id) {
+      if (id !== `\0${LIBRARY_INDEX}`) return null;
+      this.addWatchFile(LIBRARY_DIR);
+      const index = readdirSync(LIBRARY_DIR)
+        .filter((file) => /\.(json|ya?ml)$/.test(file))
+        .sort()
+        .map((file) => {
+          this.addWatchFile(LIBRARY_DIR + file);
+          const text = readFileSync(LIBRARY_DIR + file, "utf8");
+          try {
+            const value = (file.endsWith(".json") ? JSON.parse(text) : parseYaml(text, { schema: "core" })) as {
+              title?: unknown;
+              cluster?: unknown;
+            };
+            return { file, title: String(value.title ?? file), cluster: value.cluster !== undefined };
+          } catch {
+            return { file, title: file, cluster: false };
+          }
+        });
+      return `export default ${JSON.stringify(index)};`;
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [libraryYamlAsJson(), react()],
+  plugins: [libraryYamlAsJson(), libraryIndex(), react()],
   server: { host: "127.0.0.1", port: 5173, strictPort: true },
   preview: { host: "127.0.0.1", port: 4173, strictPort: true },
   test: {

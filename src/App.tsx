@@ -1,6 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { scenarioLibrary } from "./scenarios/library.ts";
-import { parseScenarioText } from "./scenarios/parseText.ts";
 import { dismissError, dismissNotice, loadScenario, switchMode, switchProfile, useSim } from "./store/simStore.ts";
 import { modeOf, profileOf, MODE_LABEL, PROFILE_LABEL } from "./store/scenarioVariant.ts";
 import { ClusterView } from "./ui/cluster/ClusterView.tsx";
@@ -22,14 +21,7 @@ const NodeControls = lazy(() => import("./ui/NodeControls.tsx").then((m) => ({ d
 const ShortcutHelp = lazy(() => import("./ui/ShortcutHelp.tsx").then((m) => ({ default: m.ShortcutHelp })));
 const TextEquivalent = lazy(() => import("./ui/TextEquivalent.tsx").then((m) => ({ default: m.TextEquivalent })));
 
-const entries = scenarioLibrary.map((e) => {
-  try {
-    const raw = parseScenarioText(e.text, e.path) as { title?: unknown; cluster?: unknown };
-    return { id: e.id, title: String(raw.title ?? e.id), cluster: raw.cluster !== undefined };
-  } catch {
-    return { id: e.id, title: e.id, cluster: false };
-  }
-});
+const entries = scenarioLibrary;
 
 export function App() {
   const [selected, setSelected] = useState<string | null>(null);

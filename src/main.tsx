@@ -1,7 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";
-import { preloadControllerModes } from "./store/simStore.ts";
+import { preloadOnDemandCode } from "./store/simStore.ts";
 import { installE2eApi } from "./ui/e2eApi.ts";
 import "./styles.css";
 
@@ -12,7 +12,7 @@ createRoot(document.getElementById("root")!).render(
   </StrictMode>,
 );
 
-// ZooKeeper mode is a separate chunk: fetch it once the first page is up, so
-// switching to it (or opening a ZooKeeper scenario) is instant.
+// ZooKeeper mode and the library's texts are separate chunks: fetch them once
+// the first page is up, so opening them later is instant.
 const whenIdle = window.requestIdleCallback ?? ((cb: () => void) => setTimeout(cb, 1000));
-whenIdle(preloadControllerModes, { timeout: 3000 });
+whenIdle(preloadOnDemandCode, { timeout: 3000 });

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { libraryPaths, loadScenarioFile, REPO_ROOT, runScenario } from "../cli/runScenario.ts";
-import { scenarioLibrary } from "./library.ts";
+import { libraryText, LibraryTextNotLoaded, loadLibraryTexts, scenarioLibrary } from "./library.ts";
 import { parseScenarioText } from "./parseText.ts";
 
 const paths = libraryPaths();
@@ -26,9 +26,21 @@ describe("built-in scenarios", () => {
     expect(runScenario(value).traceHash).toBe(first.traceHash);
   });
 
-  it.each(paths)("%s parses the same from the bundled text", (path) => {
+  it("the first page carries only the first scenario's text; the rest arrive with loadLibraryTexts", async () => {
+    const later = scenarioLibrary.find((e) => !e.id.startsWith("01-"))!;
+    expect(() => libraryText(later.id)).toThrow(LibraryTextNotLoaded);
+    expect(libraryText(scenarioLibrary.find((e) => e.id.startsWith("01-"))!.id)).toMatch(/"title"/);
+    await loadLibraryTexts();
+    expect(libraryText(later.id)).toMatch(/"title"/);
+  });
+
+  it.each(paths)("%s parses the same from the bundled text, and the index has its title", async (path) => {
+    await loadLibraryTexts();
     const entry = scenarioLibrary.find((e) => e.path === path)!;
-    expect(parseScenarioText(entry.text, path)).toEqual(loadScenarioFile(join(REPO_ROOT, path)));
+    const value = loadScenarioFile(join(REPO_ROOT, path)) as { title: string; cluster?: unknown };
+    expect(parseScenarioText(libraryText(entry.id), path)).toEqual(value);
+    expect(entry.title).toBe(value.title);
+    expect(entry.cluster).toBe(value.cluster !== undefined);
   });
 });
 

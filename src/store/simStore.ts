@@ -19,7 +19,7 @@ import {
   type Simulation,
   type TraceEvent,
 } from "../engine/api.ts";
-import { scenarioLibrary } from "../scenarios/library.ts";
+import { libraryText, LibraryTextNotLoaded, loadLibraryTexts, scenarioLibrary } from "../scenarios/library.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
 import { decodeSessionLink, encodeSessionLink, sessionAsScenario, type Session } from "../scenarios/session.ts";
 import {
@@ -89,9 +89,10 @@ export interface SimState {
   notice: string[] | null;
 }
 
-function scenarioText(scenarioId: string) {
+/** A built-in scenario's value; throws LibraryTextNotLoaded while its text is not here yet. */
+function libraryScenario(scenarioId: string): unknown {
   const entry = scenarioLibrary.find((e) => e.id === scenarioId) ?? scenarioLibrary[0];
-  return { entry, raw: parseScenarioText(entry.text, entry.path) };
+  return parseScenarioText(libraryText(entry.id), entry.path);
 }
 
 /** A scenario loaded from a value rather than the library (tests, files, links), with the seed and inputs it came with. */
@@ -106,7 +107,7 @@ const customScenarios = new Map<string, CustomScenario>();
 
 function simFor(scenarioId: string, variant: Variant = {}): { sim: Simulation; changes: string[] } {
   const custom = customScenarios.get(scenarioId);
-  const raw = custom ? custom.raw : scenarioText(scenarioId).raw;
+  const raw = custom ? custom.raw : libraryScenario(scenarioId);
   const { scenario, changes } = applyVariant(raw, variant);
   const options = custom ? { seed: custom.seed, inputs: custom.inputs } : {};
   return { sim: createSimulation(scenario, options), changes };
@@ -128,13 +129,13 @@ function initialScenarioId(): string {
   return scenarioLibrary.find((e) => e.id.startsWith("01-"))?.id ?? scenarioLibrary[0].id;
 }
 
-/** The first scenario to show at once: the one asked for, or the default while the asked one's mode loads. */
+/** The first scenario to show at once: the one asked for, or the default while the asked one's text or mode loads. */
 function firstShown(): { scenarioId: string; sim: Simulation; pending: string | null } {
   const wanted = initialScenarioId();
   try {
     return { scenarioId: wanted, sim: simFor(wanted).sim, pending: null };
   } catch (e) {
-    if (!(e instanceof ControllerModeNotLoaded)) throw e;
+    if (!(e instanceof ControllerModeNotLoaded || e instanceof LibraryTextNotLoaded)) throw e;
     const fallback = scenarioLibrary.find((x) => x.id.startsWith("01-"))?.id ?? scenarioLibrary[0].id;
     return { scenarioId: fallback, sim: simFor(fallback).sim, pending: wanted };
   }
@@ -377,34 +378,50 @@ export function loadScenario(scenarioId: string, variant: Variant = {}): LoadRes
     });
     return true;
   } catch (e) {
-    if (e instanceof ControllerModeNotLoaded)
-      return loadModeThenRetry(e, ticket, () => loadScenario(scenarioId, variant));
+    const missing = codeToLoad(e);
+    if (missing) return loadThenRetry(missing, ticket, () => loadScenario(scenarioId, variant));
     // Keep what the user had open; say what was wrong.
     touched(errorState(e));
     return false;
   }
 }
 
-/** Loads a controller mode's code, then retries the load unless another load started meanwhile. */
-async function loadModeThenRetry(missing: ControllerModeNotLoaded, ticket: number, retry: () => LoadResult) {
-  const label = missing.mode === "zookeeper" ? "ZooKeeper" : "KRaft";
-  simStore.setState({ notice: [`Loading ${label} mode…`] });
+/** What a load was missing that the page fetches on demand (a chunk), or null for a real error. */
+function codeToLoad(e: unknown): { label: string; load: () => Promise<void> } | null {
+  if (e instanceof ControllerModeNotLoaded) {
+    const label = e.mode === "zookeeper" ? "ZooKeeper mode" : "KRaft mode";
+    return { label, load: () => loadControllerMode(e.mode) };
+  }
+  if (e instanceof LibraryTextNotLoaded) return { label: "the scenario", load: loadLibraryTexts };
+  return null;
+}
+
+/** Loads the missing chunk, then retries the load unless another load started meanwhile. */
+async function loadThenRetry(
+  missing: { label: string; load: () => Promise<void> },
+  ticket: number,
+  retry: () => LoadResult,
+): Promise<boolean> {
+  simStore.setState({ notice: [`Loading ${missing.label}…`] });
   try {
-    await loadControllerMode(missing.mode);
+    await missing.load();
   } catch (e) {
     if (ticket === loadsStarted)
-      touched({ error: `Could not load ${label} mode: ${e instanceof Error ? e.message : String(e)}`, notice: null });
+      touched({
+        error: `Could not load ${missing.label}: ${e instanceof Error ? e.message : String(e)}`,
+        notice: null,
+      });
     return false;
   }
   if (ticket !== loadsStarted) return false;
   return retry();
 }
 
-/** Starts loading ZooKeeper mode's code when the page is idle, so switching to it later is instant. */
-export function preloadControllerModes(): void {
-  void loadControllerMode("zookeeper").catch(() => {
-    // A failed preload is retried (and reported) when a scenario needs the mode.
-  });
+/** Starts loading the library's texts and ZooKeeper mode when the page is idle, so opening them later is instant. */
+export function preloadOnDemandCode(): void {
+  // A failed preload is retried (and reported) when a scenario needs it.
+  void loadLibraryTexts().catch(() => {});
+  void loadControllerMode("zookeeper").catch(() => {});
 }
 
 /** Calls `then` with a load's outcome, now or when it settles. */

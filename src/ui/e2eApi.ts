@@ -4,7 +4,7 @@
 // deterministically (no sleeps).
 
 import { createSimulationLoadingModes, type InputEntry } from "../engine/api.ts";
-import { scenarioLibrary } from "../scenarios/library.ts";
+import { libraryText, loadLibraryTexts, scenarioLibrary } from "../scenarios/library.ts";
 import { parseScenarioText } from "../scenarios/parseText.ts";
 import { act, loadScenario, loadScenarioValue, pause, runTo, seekTo, setSpeed, simStore } from "../store/simStore.ts";
 
@@ -52,9 +52,10 @@ export function installE2eApi(): void {
       return sim.traceHash();
     },
     async libraryHashes() {
+      await loadLibraryTexts();
       const hashes: { path: string; traceHash: string }[] = [];
       for (const e of scenarioLibrary) {
-        const sim = await createSimulationLoadingModes(parseScenarioText(e.text, e.path));
+        const sim = await createSimulationLoadingModes(parseScenarioText(libraryText(e.id), e.path));
         sim.runUntil(sim.scenario.durationMs);
         hashes.push({ path: e.path, traceHash: sim.traceHash() });
       }
