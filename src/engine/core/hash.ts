@@ -94,8 +94,14 @@ export function stableStringify(value: unknown): string {
   }
   if (Array.isArray(value)) return "[" + value.map(stableStringify).join(",") + "]";
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((k) => record[k] !== undefined)
-    .sort();
-  return "{" + keys.map((k) => JSON.stringify(k) + ":" + stableStringify(record[k])).join(",") + "}";
+  // A loop rather than filter/map/join: every note's data goes through here for the trace hash.
+  const keys = Object.keys(record).sort();
+  let text = "{";
+  for (const k of keys) {
+    const v = record[k];
+    if (v === undefined) continue;
+    if (text.length > 1) text += ",";
+    text += JSON.stringify(k) + ":" + stableStringify(v);
+  }
+  return text + "}";
 }

@@ -155,15 +155,23 @@ const TEXT_DERIVED_KINDS: ReadonlySet<TraceKind> = new Set(["send", "deliver", "
 export function hashTraceEvent(state: HashState, e: TraceEvent): void {
   hashNumber(state, e.id);
   hashNumber(state, e.time);
-  hashName(state, e.kind);
-  hashName(state, e.actor);
-  hashNumber(state, e.cause);
+  // The compact classes are read field by field (their `data` getter would
+  // allocate); their kinds are text-derived, so no text is hashed. A plain
+  // event of the same kind and fields hashes the same (trace.test.ts).
+  if (e instanceof SendTraceEvent) {
+    hashEventHead(state, "send", e.actor, e.cause);
+    return hashMessage(state, e.to, e.type, e.arriveAtMs);
+  }
+  if (e instanceof DeliverTraceEvent) {
+    hashEventHead(state, "deliver", e.actor, e.cause);
+    return hashMessage(state, e.from, e.type);
+  }
+  if (e instanceof TimerTraceEvent) {
+    hashEventHead(state, "timer", e.actor, e.cause);
+    return void hashName(state, e.event);
+  }
+  hashEventHead(state, e.kind, e.actor, e.cause);
   if (!TEXT_DERIVED_KINDS.has(e.kind)) hashUpdate(state, e.text);
-  // The compact classes are read field by field (their `data` getter would allocate);
-  // a plain event of the same kind and fields hashes the same (trace.test.ts).
-  if (e instanceof SendTraceEvent) return hashMessage(state, e.to, e.type, e.arriveAtMs);
-  if (e instanceof DeliverTraceEvent) return hashMessage(state, e.from, e.type);
-  if (e instanceof TimerTraceEvent) return void hashName(state, e.event);
   const d = e.data;
   if (d === undefined) return;
   const { to, from, type, arriveAtMs, event } = d;
@@ -173,6 +181,12 @@ export function hashTraceEvent(state: HashState, e: TraceEvent): void {
     return hashMessage(state, from, type);
   if (e.kind === "timer" && typeof event === "string") return void hashName(state, event);
   hashUpdate(state, stableStringify(d));
+}
+
+function hashEventHead(state: HashState, kind: TraceKind, actor: string, cause: number): void {
+  hashName(state, kind);
+  hashName(state, actor);
+  hashNumber(state, cause);
 }
 
 function hashMessage(state: HashState, peer: string, type: string, arriveAtMs?: number): void {

@@ -157,10 +157,18 @@ export function note(k: Cons, text: string, data?: Record<string, unknown>): voi
 
 export const list = (xs: readonly string[]) => (xs.length === 0 ? "nothing" : `[${xs.join(", ")}]`);
 
-export function splitTp(tp: string): { topic: string; partition: number } {
-  const i = tp.lastIndexOf("-");
-  return { topic: tp.slice(0, i), partition: Number(tp.slice(i + 1)) };
+/** "orders-3" → { topic: "orders", partition: 3 }: one shared, frozen answer per key (every poll asks). */
+export function splitTp(tp: string): Readonly<{ topic: string; partition: number }> {
+  let split = splitTps.get(tp);
+  if (split === undefined) {
+    const i = tp.lastIndexOf("-");
+    split = Object.freeze({ topic: tp.slice(0, i), partition: Number(tp.slice(i + 1)) });
+    if (splitTps.size >= 10_000) splitTps.clear();
+    splitTps.set(tp, split);
+  }
+  return split;
 }
+const splitTps = new Map<string, Readonly<{ topic: string; partition: number }>>();
 
 // ------------------------------------------------------------------ events
 

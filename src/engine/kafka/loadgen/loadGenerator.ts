@@ -261,7 +261,7 @@ function enqueue(
     attempts: 0,
   };
   d.nextSequence++;
-  (d.queued[String(partition)] ??= []).push(record);
+  (d.queued[partition] ??= []).push(record);
 }
 
 // murmur2 over the UTF-8 key is pure: remember it per (partition count, key).
@@ -304,8 +304,14 @@ function expireOld(engine: Engine, actor: ActorRecord): void {
   const d = dataOf(actor);
   const cfg = cfgOf(actor);
   for (const p of Object.keys(d.queued)) {
-    const keep: PendingRecord[] = [];
-    for (const r of d.queued[p]) {
+    const queue = d.queued[p];
+    // This runs on every tick; usually nothing has expired, and then the queue stays as it is.
+    let i = 0;
+    while (i < queue.length && !(engine.nowMs - queue[i].createdAtMs > cfg.deliveryTimeoutMs)) i++;
+    if (i === queue.length) continue;
+    const keep = queue.slice(0, i);
+    for (; i < queue.length; i++) {
+      const r = queue[i];
       if (engine.nowMs - r.createdAtMs > cfg.deliveryTimeoutMs) {
         d.failed.push({ value: r.value, error: "delivery.timeout.ms expired", atMs: engine.nowMs });
         d.errors["TIMEOUT"] = (d.errors["TIMEOUT"] ?? 0) + 1;

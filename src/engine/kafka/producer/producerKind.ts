@@ -948,7 +948,11 @@ function ackBatch(
   const d = producerData(actor);
   batch.done = true;
   const topic = topicOf(actor);
-  batch.records.forEach((r, i) => {
+  // One copy of the ISR for the whole batch: every acknowledged record is kept
+  // for the run, and a copy each was a tenth of what a busy run retains.
+  const isrWhenAcked = [...isr];
+  for (let i = 0; i < batch.records.length; i++) {
+    const r = batch.records[i];
     d.acked.push({
       topic,
       partition: batch.partition,
@@ -958,14 +962,14 @@ function ackBatch(
       acks: d.settings.acks,
       ackedAtMs: engine.nowMs,
       leaderEpoch,
-      isr: [...isr],
+      isr: isrWhenAcked,
       producerId: d.settings.idempotent ? batch.producerId : -1,
       sequence: d.settings.idempotent ? batch.baseSequence + i : -1,
       serial: r.serial,
       attempts: batch.sends,
       transactional: batch.transactional,
     });
-  });
+  }
 }
 
 function failRecord(
