@@ -39,3 +39,13 @@ export function formatShortMs(ms: number): string {
   if (ms < 60_000) return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))}s`;
   return `${Number((ms / 60_000).toFixed(1))}m`;
 }
+
+/** A count that fits a narrow column: 9,999 as is, then 12.3k, 150k, 1.2M (the exact value goes in a tooltip). */
+export function formatCount(n: number): string {
+  const abs = Math.abs(n);
+  if (abs < 10_000) return String(n);
+  // The bounds are where rounding would carry into the next unit (99,950 is "100k", not "100.0k").
+  if (abs < 99_950) return `${(n / 1000).toFixed(1)}k`;
+  if (abs < 999_500) return `${Math.round(n / 1000)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}

@@ -1,5 +1,6 @@
 import { line, scaleLinear } from "d3";
 import { memo } from "react";
+import { formatCount } from "../format.ts";
 
 /** A small line of one metric over virtual time, with its current value in text (redrawn only when its points change). */
 export const Sparkline = memo(function Sparkline({
@@ -32,7 +33,12 @@ export const Sparkline = memo(function Sparkline({
       <svg width={w} height={h} aria-hidden="true">
         <path d={path ?? ""} className={danger && now > 0 ? "spark danger" : "spark"} />
       </svg>
-      <span className={danger && now > 0 ? "sparkline-value danger-text" : "sparkline-value"}>{now}</span>
+      <span
+        className={danger && now > 0 ? "sparkline-value danger-text" : "sparkline-value"}
+        title={now >= 10_000 ? now.toLocaleString("en") : undefined}
+      >
+        {formatCount(now)}
+      </span>
     </div>
   );
 });
