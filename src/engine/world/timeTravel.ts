@@ -87,12 +87,15 @@ export class TimeTravel {
    */
   runUntil(tMs: number, beforeInputsAtT = false): void {
     const e = this.engine;
-    while (e.nextTimeMs() < tMs) {
-      if (e.nextTimeMs() >= this.nextCheckpointAtMs) {
+    // One look at the queue per event: taking a checkpoint does not change it.
+    let next = e.nextTimeMs();
+    while (next < tMs) {
+      if (next >= this.nextCheckpointAtMs) {
         this.takeCheckpoint();
-        this.nextCheckpointAtMs = e.nextTimeMs() + this.intervalMs;
+        this.nextCheckpointAtMs = next + this.intervalMs;
       }
       e.step();
+      next = e.nextTimeMs();
     }
     // Events exactly at tMs: no checkpoint in between, so partial states at t stay consistent.
     if (beforeInputsAtT) e.runUntilBeforeInputsAt(tMs);

@@ -271,18 +271,16 @@ export function sendRequest(
   timeoutMs = k.cfg.requestTimeoutMs,
 ): number {
   const id = k.d.nextRequestId++;
-  // Keyed by the id itself: integer keys are not interned as strings, and as
-  // ids only grow, for-in still visits requests in the order they were sent.
-  k.d.inflight[id] = { ...meta, type: event.type, broker, sentAtMs: k.engine.nowMs };
+  k.d.inflight.set(id, { ...meta, type: event.type, broker, sentAtMs: k.engine.nowMs });
   k.engine.send(k.actor.id, brokerActorId(broker), { ...event, from: k.actor.id, requestId: id, refusable: true });
   k.engine.schedule(k.actor.id, timeoutMs, { type: CONSUMER_TIMER.requestTimeout, requestId: id }, `req:${id}`);
   return id;
 }
 
 export function takeInflight(k: Cons, requestId: number): InflightRequest | undefined {
-  const f = k.d.inflight[requestId];
+  const f = k.d.inflight.get(requestId);
   if (!f) return undefined;
-  delete k.d.inflight[requestId];
+  k.d.inflight.delete(requestId);
   k.engine.cancel(k.actor.id, `req:${requestId}`);
   return f;
 }
@@ -808,10 +806,7 @@ export function sendFetches(k: Cons): void {
   // Called on every poll (thousands of times a second on a busy group), for
   // a handful of partitions: plain loops over small arrays, no sets or maps.
   const fetches: InflightRequest[] = [];
-  for (const key in d.inflight) {
-    const f = d.inflight[key];
-    if (f.type === "ConsumerFetch") fetches.push(f);
-  }
+  for (const f of d.inflight.values()) if (f.type === "ConsumerFetch") fetches.push(f);
   const byBroker = new Map<
     number,
     { topic: string; partition: number; fetchOffset: number; currentLeaderEpoch: number }[]

@@ -101,8 +101,12 @@ export interface ConsumerData extends Record<string, unknown> {
   nextRun: number;
   // ---- process memory
   nextRequestId: number;
-  /** Requests awaiting an answer, by request id. */
-  inflight: Record<number, InflightRequest>;
+  /**
+   * Requests awaiting an answer, by request id, in the order they were sent.
+   * A Map: ids are unique and only grow, and one is added and removed per
+   * request (thousands a second on a busy group).
+   */
+  inflight: Map<number, InflightRequest>;
   coordinator: number;
   findInFlight: boolean;
   /** Consecutive coordinator failures: the rediscovery backs off exponentially (retry.backoff.ms up to 1000 ms). */
@@ -175,7 +179,7 @@ export function freshConsumerData(cfg: ConsumerConfig, previous: Partial<Consume
     readRanges: previous.readRanges ?? {},
     nextRun: previous.nextRun ?? 1,
     nextRequestId: 1,
-    inflight: {},
+    inflight: new Map(),
     coordinator: -1,
     findInFlight: false,
     coordinatorFailures: 0,
