@@ -93,6 +93,28 @@ export function partitionForKey(key: string | Uint8Array, numPartitions: number)
   return toPositive(hash) % numPartitions;
 }
 
+/**
+ * `partitionForKey` of every key of a list, by index: clients that cycle
+ * through a fixed list of keys (thousands of records a second) read their
+ * partition from here instead of looking the key up in the memo above.
+ * Kept per list (by identity) and partition count.
+ */
+export function partitionsForKeys(keys: readonly string[], numPartitions: number): Int32Array {
+  let byCount = keyListPartitions.get(keys);
+  if (byCount === undefined) {
+    byCount = new Map();
+    keyListPartitions.set(keys, byCount);
+  }
+  let table = byCount.get(numPartitions);
+  if (table === undefined) {
+    table = new Int32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) table[i] = partitionForKey(keys[i], numPartitions);
+    byCount.set(numPartitions, table);
+  }
+  return table;
+}
+const keyListPartitions = new WeakMap<readonly string[], Map<number, Int32Array>>();
+
 // ---------------------------------------------------------------------------
 // KIP-794 built-in sticky partitioner (records without a key)
 // ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@
 // it "load generator". Without idempotence, a retry after a lost answer
 // writes a duplicate, exactly as a non-idempotent Kafka producer does.
 
-import { partitionForKey } from "../../clients/partitioner.ts";
+import { partitionForKey, partitionsForKeys } from "../../clients/partitioner.ts";
 import type { Engine } from "../../world/engine.ts";
 import type { ActorKind, ActorRecord, SimEvent } from "../../world/types.ts";
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from "../broker/replicaManager.ts";
@@ -229,7 +229,7 @@ function tick(ctx: ClusterContext, engine: Engine, actor: ActorRecord): void {
   d.carry = exact - n;
   const keys = cfg.keys;
   // Thousands of records a second cycle through the same keys: look their partitions up by index.
-  const partitions = keys.length > 0 && d.numPartitions > 0 ? keyPartitions(keys, d.numPartitions) : null;
+  const partitions = keys.length > 0 && d.numPartitions > 0 ? partitionsForKeys(keys, d.numPartitions) : null;
   for (let i = 0; i < n; i++) {
     if (keys.length === 0) enqueue(engine, actor, null);
     else {
@@ -287,23 +287,6 @@ function cachedPartition(key: string, numPartitions: number): number {
     byKey.set(key, p);
   }
   return p;
-}
-
-// The partition of every configured key, per key list and partition count.
-const keyPartitionTables = new WeakMap<readonly string[], Map<number, Int32Array>>();
-function keyPartitions(keys: readonly string[], numPartitions: number): Int32Array {
-  let byCount = keyPartitionTables.get(keys);
-  if (byCount === undefined) {
-    byCount = new Map();
-    keyPartitionTables.set(keys, byCount);
-  }
-  let table = byCount.get(numPartitions);
-  if (table === undefined) {
-    table = new Int32Array(keys.length);
-    for (let i = 0; i < keys.length; i++) table[i] = cachedPartition(keys[i], numPartitions);
-    byCount.set(numPartitions, table);
-  }
-  return table;
 }
 
 /** delivery.timeout.ms: a record not acknowledged in time fails. */

@@ -11,6 +11,7 @@
 // AckedRecord shape (plus producer id, sequence and attempts), so the
 // checker can judge losses and duplicates the same way.
 
+import { partitionsForKeys } from "../../clients/partitioner.ts";
 import { fnv1a32 } from "../../core/hash.ts";
 import { stateLabel } from "../../machines/host.ts";
 import type { Engine } from "../../world/engine.ts";
@@ -466,34 +467,66 @@ function generating(actor: ActorRecord): boolean {
 
 function generate(engine: Engine, actor: ActorRecord, n: number): void {
   if (n <= 0 || !generating(actor)) return;
-  for (let i = 0; i < n; i++) send(engine, actor, nextKey(engine, actor), undefined, []);
+  const d = producerData(actor);
+  const keys = d.load.keys;
+  // The partition of each key, looked up once per tick rather than hashed per record.
+  const partitions = keys.length > 0 && d.meta.numPartitions > 0 ? partitionsForKeys(keys, d.meta.numPartitions) : null;
+  for (let i = 0; i < n; i++) {
+    const k = nextKeyIndex(engine, actor);
+    send(engine, actor, k < 0 ? null : keys[k], undefined, [], k < 0 || partitions === null ? -1 : partitions[k]);
+  }
 }
 
-function nextKey(engine: Engine, actor: ActorRecord): string | null {
+/** The index in the load's keys of the next record's key, or -1 for no key. */
+function nextKeyIndex(engine: Engine, actor: ActorRecord): number {
   const { keys, keySkew } = producerData(actor).load;
-  if (keys.length === 0) return null;
-  if (keySkew <= 0) return keys[producerData(actor).keyCursor++ % keys.length];
-  // Zipf weights, rounded to integers so that an engine's last-bit difference in Math.pow cannot change a draw.
-  const weights = keys.map((_, i) => Math.max(1, Math.round(1_000_000 / Math.pow(i + 1, keySkew))));
-  let total = 0;
-  for (const w of weights) total += w;
+  if (keys.length === 0) return -1;
+  if (keySkew <= 0) return producerData(actor).keyCursor++ % keys.length;
+  const { weights, total } = zipfWeights(keys, keySkew);
   let u = engine.rng(`producer.${actor.id}.keys`).int(0, total - 1);
   for (let i = 0; i < keys.length; i++) {
     u -= weights[i];
-    if (u < 0) return keys[i];
+    if (u < 0) return i;
   }
-  return keys[keys.length - 1];
+  return keys.length - 1;
 }
+
+/**
+ * Zipf weights, rounded to integers so that an engine's last-bit difference
+ * in Math.pow cannot change a draw. A pure function of the key list and the
+ * skew, so computed once per list instead of once per record.
+ */
+function zipfWeights(keys: readonly string[], keySkew: number): { weights: number[]; total: number } {
+  let bySkew = zipfWeightsByKeys.get(keys);
+  if (bySkew === undefined) {
+    bySkew = new Map();
+    zipfWeightsByKeys.set(keys, bySkew);
+  }
+  let w = bySkew.get(keySkew);
+  if (w === undefined) {
+    const weights = keys.map((_, i) => Math.max(1, Math.round(1_000_000 / Math.pow(i + 1, keySkew))));
+    let total = 0;
+    for (const x of weights) total += x;
+    w = { weights, total };
+    bySkew.set(keySkew, w);
+  }
+  return w;
+}
+const zipfWeightsByKeys = new WeakMap<readonly string[], Map<number, { weights: number[]; total: number }>>();
 
 // ------------------------------------------------------------------ send() and the accumulator
 
-/** KafkaProducer#send: checks the state, then waits for metadata or goes into a batch. */
+/**
+ * KafkaProducer#send: checks the state, then waits for metadata or goes into
+ * a batch. `keyPartition`: partitionForKey(key) when the caller has it at hand, else -1.
+ */
 function send(
   engine: Engine,
   actor: ActorRecord,
   key: string | null,
   value: string | undefined,
   headers: RecordHeader[],
+  keyPartition = -1,
 ): void {
   const d = producerData(actor);
   const serial = d.nextSerial++;
@@ -524,7 +557,7 @@ function send(
     d.waiting.push(record);
     return;
   }
-  append(engine, actor, record);
+  append(engine, actor, record, keyPartition);
 }
 
 function padValue(v: string, bytes: number): string {
@@ -550,15 +583,23 @@ function draw31(engine: Engine, actor: ActorRecord): () => number {
   return () => Math.floor(engine.rng(`producer.${actor.id}.partitioner`).next() * 2147483648);
 }
 
-/** RecordAccumulator#append, with the partitioner's choice before and the sticky switch after. */
-function append(engine: Engine, actor: ActorRecord, record: PendingRecord): void {
+/**
+ * RecordAccumulator#append, with the partitioner's choice before and the
+ * sticky switch after. `keyPartition` (or -1): partitionForKey of the
+ * record's key with the current partition count, already known.
+ */
+function append(engine: Engine, actor: ActorRecord, record: PendingRecord, keyPartition = -1): void {
   const d = producerData(actor);
   // A keyed record needs only the partition count; availability and queue
   // sizes (rebuilt per record) matter to round-robin and sticky choices only.
   const byKeyOnly = record.key !== null && !d.settings.ignoreKeys && d.settings.partitioner !== "round-robin";
   const layout = byKeyOnly ? keyedLayout(d.meta.numPartitions) : layoutOf(d);
   const draw = draw31(engine, actor);
-  const { partition, how } = choosePartition(record.key, d.settings, layout, d.partitioner, draw);
+  // A known key partition is the answer choosePartition gives a keyed record.
+  const { partition, how } =
+    byKeyOnly && keyPartition >= 0
+      ? { partition: keyPartition, how: "key" as const }
+      : choosePartition(record.key, d.settings, layout, d.partitioner, draw);
   const queue = (d.queues[partition] ??= []);
   const added = appendToQueue(queue, partition, record, d.settings, engine.nowMs, () => d.batchIdBase + d.nextBatch++, {
     producerId: d.producerId,
