@@ -302,8 +302,9 @@ export function lostAcknowledgedRecords(
     const a = engine.world.actors[id];
     if (a.kind !== LOADGEN_KIND && a.kind !== PRODUCER_KIND) continue;
     producers.push(id);
-    const acked: readonly AckedRecord[] =
-      a.kind === LOADGEN_KIND ? (a.data as LoadGeneratorData).acked : producerData(a).acked;
+    const acked: readonly AckedRecord[] = (
+      a.kind === LOADGEN_KIND ? (a.data as LoadGeneratorData).acked : producerData(a).acked
+    ).view();
     let from = mem.judgedUpTo[id] ?? 0;
     if (from > acked.length) {
       // A different producer under the same id: forget what its predecessor left.

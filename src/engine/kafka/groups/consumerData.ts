@@ -5,6 +5,7 @@
 
 import type { ActorRecord } from "../../world/types.ts";
 import type { ConsumerConfig } from "./config.ts";
+import { AppendLog } from "../../core/appendLog.ts";
 
 /** One record the application finished processing. Never mutated once written. */
 export interface LedgerEntry {
@@ -93,7 +94,8 @@ export interface ConsumerStats {
 export interface ConsumerData extends Record<string, unknown> {
   // ---- runtime knobs and observations (carried over a restart)
   processingMsPerRecord: number;
-  ledger: LedgerEntry[];
+  /** Every record the application processed, in order (shared by checkpoints, see AppendLog). */
+  ledger: AppendLog<LedgerEntry>;
   commits: CommitRecord[];
   stats: ConsumerStats;
   /** tp -> inclusive offset ranges already processed (for duplicate counting). */
@@ -166,7 +168,7 @@ export const consumerConfig = (a: ActorRecord): ConsumerConfig => a.config as un
 export function freshConsumerData(cfg: ConsumerConfig, previous: Partial<ConsumerData>): ConsumerData {
   return {
     processingMsPerRecord: previous.processingMsPerRecord ?? cfg.processingMsPerRecord,
-    ledger: previous.ledger ?? [],
+    ledger: previous.ledger ?? new AppendLog(),
     commits: previous.commits ?? [],
     stats: previous.stats ?? {
       polls: 0,
@@ -229,7 +231,7 @@ export function cloneConsumerData(data: Record<string, unknown>): Record<string,
   const d = data as ConsumerData;
   const { ledger, commits, ...rest } = d;
   const copy = structuredClone(rest) as Omit<ConsumerData, "ledger" | "commits">;
-  return { ...copy, ledger: ledger.slice(), commits: commits.map((c) => ({ ...c })) };
+  return { ...copy, ledger: ledger.copy(), commits: commits.map((c) => ({ ...c })) };
 }
 
 /** Adds `offset` to a partition's processed ranges; returns true if it was already there (a duplicate). */

@@ -203,7 +203,7 @@ describe("determinism and expectations", () => {
     const memory = freshGroupCheckerMemory();
     expect(checkGroupInvariants(w.engine, w.module.ctx, memory)).toEqual([]);
     const ledger = consumerData(w.engine.actor("a1")).ledger;
-    const last = ledger[ledger.length - 1];
+    const last = ledger.view()[ledger.length - 1];
     ledger.push({ ...last, offset: last.offset - 1 });
     const coordinator = w.group("shop").coordinator!;
     const st = (w.engine.actor(`b${coordinator}`).data as BrokerData).modules[MODULE_NAME] as CoordinatorState;

@@ -93,7 +93,7 @@ export function checkGroupInvariants(
   for (const id of engine.world.actorOrder) {
     const a = engine.world.actors[id];
     if (a.kind !== CONSUMER_KIND) continue;
-    const ledger = consumerData(a).ledger;
+    const ledger = consumerData(a).ledger.view();
     let from = memory.cursor[id] ?? 0;
     if (from > ledger.length) from = 0;
     for (let i = from; i < ledger.length; i++) {

@@ -224,7 +224,7 @@ export function groupView(engine: Engine, ctx: ClusterContext, groupId: string):
   const ledger = groupLedgerStats(
     engine,
     groupId,
-    consumers.map((a) => consumerData(a).ledger),
+    consumers.map((a) => consumerData(a).ledger.view()),
     (topic, partition, offset) => recordExists(engine, ctx, topic, partition, offset),
   );
   const rebalances = obs?.rebalances ?? [];
@@ -292,7 +292,7 @@ export function consumerViews(engine: Engine, ctx: ClusterContext): ConsumerView
       processingMsPerRecord: d.processingMsPerRecord,
       recordsRead: d.ledger.length,
       duplicates: d.stats.duplicates,
-      skips: consumerLedgerSkips(d.ledger, (topic, partition, offset) =>
+      skips: consumerLedgerSkips(d.ledger.view(), (topic, partition, offset) =>
         recordExists(engine, ctx, topic, partition, offset),
       ),
       deliveredWhileRebalancing: d.stats.deliveredWhileRebalancing,
@@ -306,5 +306,5 @@ export function consumerViews(engine: Engine, ctx: ClusterContext): ConsumerView
 export function consumerLedger(engine: Engine, consumerId: string): readonly LedgerEntry[] {
   if (!engine.hasActor(consumerId)) return [];
   const a = engine.actor(consumerId);
-  return a.kind === CONSUMER_KIND ? consumerData(a).ledger : [];
+  return a.kind === CONSUMER_KIND ? consumerData(a).ledger.view() : [];
 }

@@ -17,6 +17,7 @@ import type { MetadataRequest, MetadataResponse } from "../broker/metadataReques
 import type { ClusterContext } from "../context.ts";
 import { brokerActorId } from "../ids.ts";
 import { recordSizeBytes, type RecordInput } from "../../cluster/log.ts";
+import { AppendLog } from "../../core/appendLog.ts";
 
 export const LOADGEN_KIND = "load-generator";
 
@@ -86,7 +87,8 @@ export interface LoadGeneratorData extends Record<string, unknown> {
   inFlight: Record<string, InFlight>;
   /** Partitions with a request in flight (max.in.flight.requests.per.connection = 1 per partition here). */
   busy: Record<string, true>;
-  acked: AckedRecord[];
+  /** Every acknowledged record, in order (shared by checkpoints, see AppendLog). */
+  acked: AppendLog<AckedRecord>;
   sent: number;
   failed: { value: string | null; error: string; atMs: number }[];
   errors: Record<string, number>;
@@ -125,7 +127,7 @@ export function createLoadGeneratorKind(ctx: ClusterContext): ActorKind {
         queued: {},
         inFlight: {},
         busy: {},
-        acked: [],
+        acked: new AppendLog(),
         sent: 0,
         failed: [],
         errors: {},
@@ -138,7 +140,7 @@ export function createLoadGeneratorKind(ctx: ClusterContext): ActorKind {
     // time travel on, that copy grew with the run and dominated it.
     cloneData(data) {
       const { acked, failed, ...rest } = data as LoadGeneratorData;
-      return { ...structuredClone(rest), acked: acked.slice(), failed: failed.slice() };
+      return { ...structuredClone(rest), acked: acked.copy(), failed: failed.slice() };
     },
     onEvent(engine, actor, event) {
       handle(ctx, engine, actor, event);

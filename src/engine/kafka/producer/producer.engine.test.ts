@@ -43,7 +43,8 @@ function world(
 }
 
 const view = (w: TestWorld, id = "p1") => producerViews(w.engine).find((p) => p.id === id)!;
-const acked = (w: TestWorld, id = "p1"): ProducerAckedRecord[] => producerData(w.engine.actor(id)).acked;
+const acked = (w: TestWorld, id = "p1"): readonly ProducerAckedRecord[] =>
+  producerData(w.engine.actor(id)).acked.view();
 
 /** Records of every partition on its leader, with their batch ids. */
 function batchesOf(w: TestWorld, partitions: number) {

@@ -45,6 +45,7 @@ import type {
   ProducerRecordInput,
 } from "./protocol.ts";
 import { acksText, type ProducerSettings } from "./settings.ts";
+import { AppendLog } from "../../core/appendLog.ts";
 
 export const PRODUCER_KIND = "producer";
 
@@ -164,7 +165,8 @@ export interface ProducerData extends Record<string, unknown> {
   sent: number;
   /** Records put back for a retry. */
   retried: number;
-  acked: ProducerAckedRecord[];
+  /** Every acknowledged record, in order (shared by checkpoints, see AppendLog). */
+  acked: AppendLog<ProducerAckedRecord>;
   failed: FailedRecord[];
   errors: Record<string, number>;
 }
@@ -281,15 +283,16 @@ export function createProducerKind(ctx: ClusterContext): ActorKind {
         produced: before.produced ?? 0,
         sent: before.sent ?? 0,
         retried: before.retried ?? 0,
-        acked: before.acked ?? [],
+        acked: before.acked ?? new AppendLog(),
         failed: before.failed ?? [],
         errors: before.errors ?? {},
       };
     },
-    // Ledger entries are never changed once written: share them.
+    // Ledger entries are never changed once written: share them (the acked
+    // ledger without even copying its array, see AppendLog).
     cloneData(data) {
       const { acked, failed, ...rest } = data as ProducerData;
-      return { ...structuredClone(rest), acked: acked.slice(), failed: failed.slice() };
+      return { ...structuredClone(rest), acked: acked.copy(), failed: failed.slice() };
     },
     onEvent(engine, actor, event) {
       return handle(ctx, engine, actor, event);

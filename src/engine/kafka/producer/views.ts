@@ -10,6 +10,7 @@ import { tpKey } from "../metadata.ts";
 import { PRODUCER_KIND, producerData, producerState, type ProducerAckedRecord } from "./producerKind.ts";
 import { isControlRecord } from "./producerState.ts";
 import type { ProducerSettings } from "./settings.ts";
+import { AppendLog } from "../../core/appendLog.ts";
 
 /** A producer as the UI shows it. The first fields match kafka/views.ts ProducerView. */
 export interface ProducerClientView {
@@ -96,7 +97,7 @@ export function producerLedgers(engine: Engine): { producer: string; acked: read
   const out: { producer: string; acked: readonly ProducerAckedRecord[] }[] = [];
   for (const id of engine.world.actorOrder) {
     const a = engine.world.actors[id];
-    if (a.kind === PRODUCER_KIND) out.push({ producer: id, acked: producerData(a).acked });
+    if (a.kind === PRODUCER_KIND) out.push({ producer: id, acked: producerData(a).acked.view() });
   }
   return out;
 }
@@ -208,6 +209,6 @@ function recordOwners(engine: Engine, only?: string): Map<string, { producer: st
 /** Acknowledged records of a producer (either kind: producers and load generators keep `acked`). */
 export function acknowledgedCount(engine: Engine, id: string): number | null {
   if (!engine.hasActor(id)) return null;
-  const acked = (engine.actor(id).data as { acked?: unknown[] }).acked;
-  return Array.isArray(acked) ? acked.length : null;
+  const acked = (engine.actor(id).data as { acked?: unknown }).acked;
+  return acked instanceof AppendLog ? acked.length : null;
 }
