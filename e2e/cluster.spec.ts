@@ -171,6 +171,19 @@ test("a link to a ZooKeeper scenario opens it once ZooKeeper mode, a separate ch
   expect(chunks.some((c) => /\/assets\/zk-[\w-]+\.js$/.test(c))).toBe(true);
 });
 
+test("when ZooKeeper mode's chunk cannot load, switching says so and the KRaft scenario stays open", async ({
+  page,
+}) => {
+  await page.route(/\/assets\/zk-[\w-]+\.js$/, (route) => route.abort());
+  await openScenario(page, "10-kraft-controller-failover");
+  await runTo(page, 500, 250);
+  await page.getByRole("button", { name: "ZooKeeper", exact: true }).click();
+  await expect(page.getByTestId("error")).toContainText("Could not load ZooKeeper mode");
+  await expect(page.getByTestId("cluster")).toHaveAttribute("data-mode", "kraft");
+  expect(await nowMs(page)).toBe(500);
+  await shot(page, "zookeeper-chunk-failed");
+});
+
 test("actions by name: partition the network and heal it, change acks, create a topic, add partitions", async ({
   page,
 }) => {

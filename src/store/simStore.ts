@@ -406,9 +406,10 @@ async function loadThenRetry(
   try {
     await missing.load();
   } catch (e) {
+    // A failed chunk stays failed in this page (browsers cache a failed module fetch): say to reload.
     if (ticket === loadsStarted)
       touched({
-        error: `Could not load ${missing.label}: ${e instanceof Error ? e.message : String(e)}`,
+        error: `Could not load ${missing.label}: the page could not fetch its code (${e instanceof Error ? e.message : String(e)}). Check the connection and reload the page; what was open stays as it was.`,
         notice: null,
       });
     return false;
