@@ -6,6 +6,7 @@ import {
   FAMILY_COLOUR,
   kindOf,
   LinkPaths,
+  mergeBusyLinks,
   mergeByLink,
   minVisibleMsFor,
   pointOnPath,
@@ -30,6 +31,9 @@ interface Placed extends DotInput {
   /** In a vertical gutter: the count goes above the dot, clear of the columns either side. */
   vertical: boolean;
 }
+
+/** Dots of one kind on one link past which they show as one dot with a count. */
+const BUSY_LINK = 3;
 
 /**
  * Messages in flight as dots. A dot's position is a pure function of the
@@ -87,10 +91,14 @@ export function MessageLayer({
     placed.push(p);
     byKey.set(p.key, p);
   }
-  // Overlapping dots of one kind merge; a crowded view first keeps one dot per link and kind.
+  // Overlapping dots of one kind merge; a crowded view first keeps one dot per link and kind, and so
+  // does a busy link in any view (a producer retrying a dead leader: requests and refusals pile up
+  // on one short path, and a row of half-overlapping dots reads as noise, not as "×6").
   const crowded = placed.length > CROWDED;
   const r = crowded ? 6.5 : 8;
-  const clusters = crowded ? clusterDots(mergeByLink(placed), r * 4) : clusterDots(placed, r * 2.2);
+  const clusters = crowded
+    ? clusterDots(mergeByLink(placed), r * 4)
+    : clusterDots(mergeBusyLinks(placed, BUSY_LINK), r * 2.2);
   const responses = (c: { keys: DotKey[] }) => c.keys.filter((k) => byKey.get(k)!.kind.response).length;
   const dots = clusters.slice(-MAX_DOTS).map((c) => {
     const { m, kind, t, link, vertical } = byKey.get(c.key)!;
@@ -140,9 +148,9 @@ export function MessageLayer({
           </g>
         ) : null}
         {m.lost ? (
-          <text className="message-lost" x={9} y={-6}>
-            ✕
-          </text>
+          // Struck through rather than a ✕ beside it: a ✕ sat on the count badge ("×3") and, with
+          // several lost messages on one link (a producer still sending to a dead leader), read as noise.
+          <line className="message-lost" x1={-r * 0.95} y1={r * 0.95} x2={r * 0.95} y2={-r * 0.95} />
         ) : null}
       </g>
     );

@@ -3,6 +3,7 @@ import {
   classifyMessage,
   clusterDots,
   linkOf,
+  mergeBusyLinks,
   mergeByLink,
   messagePath,
   minVisibleMsFor,
@@ -164,6 +165,30 @@ describe("crowded views: one dot per link and kind", () => {
       26,
     );
     expect(near.find((c) => c.key === "b")).toMatchObject({ count: 4, keys: ["b", "f", "g", "h"] });
+  });
+});
+
+describe("busy links in any view", () => {
+  it("merge a link's dots of one kind once there are enough of them, and leave the rest alone", () => {
+    const d = (key: string, link: string, x: number, group = "produce") => ({ key, x, y: 0, group, link });
+    const out = mergeBusyLinks(
+      [
+        d("r1", "p1~b1", 10, "refused"),
+        d("q1", "p1~b1", 40),
+        d("r2", "p1~b1", 30, "refused"),
+        d("q2", "p1~b1", 70),
+        d("r3", "p1~b1", 50, "refused"),
+        d("f1", "b1~b2", 300, "fetch"),
+      ],
+      3,
+    );
+    expect(out.map((c) => [c.key, c.x, c.count ?? 1])).toEqual([
+      ["r1", 10, 3], // three refusals on one link: one dot, at the oldest's place
+      ["q1", 40, 1], // two requests stay two dots
+      ["q2", 70, 1],
+      ["f1", 300, 1],
+    ]);
+    expect(out.reduce((n, c) => n + (c.count ?? 1), 0)).toBe(6);
   });
 });
 

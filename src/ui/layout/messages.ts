@@ -457,6 +457,21 @@ export function mergeByLink(dots: readonly (DotInput & { link: string })[]): Dot
   return out;
 }
 
+/**
+ * One dot per link and group where a link carries `busyAt` or more dots of
+ * that group (mergeByLink), the other dots as they are: a producer retrying
+ * a dead leader piles requests and refusals on one short path, and a row of
+ * half-overlapping dots reads as noise where one dot "×6" reads as a count.
+ */
+export function mergeBusyLinks(dots: readonly (DotInput & { link: string })[], busyAt: number): readonly DotInput[] {
+  const perLink = new Map<string, number>();
+  const keyOf = (d: { link: string; group: string }) => `${d.link}|${d.group}`;
+  for (const d of dots) perLink.set(keyOf(d), (perLink.get(keyOf(d)) ?? 0) + 1);
+  const busy = dots.filter((d) => perLink.get(keyOf(d))! >= busyAt);
+  if (busy.length === 0) return dots;
+  return [...mergeByLink(busy), ...dots.filter((d) => perLink.get(keyOf(d))! < busyAt)];
+}
+
 /** The same link whichever way a message goes: "b1~b3". */
 export function linkOf(source: string, target: string): string {
   return source < target ? `${source}~${target}` : `${target}~${source}`;
