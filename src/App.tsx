@@ -21,8 +21,6 @@ const NodeControls = lazy(() => import("./ui/NodeControls.tsx").then((m) => ({ d
 const ShortcutHelp = lazy(() => import("./ui/ShortcutHelp.tsx").then((m) => ({ default: m.ShortcutHelp })));
 const TextEquivalent = lazy(() => import("./ui/TextEquivalent.tsx").then((m) => ({ default: m.TextEquivalent })));
 
-const entries = scenarioLibrary;
-
 export function App() {
   const [selected, setSelected] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
@@ -73,9 +71,11 @@ export function App() {
               loadScenario(e.target.value);
             }}
           >
-            {entries.some((e) => e.id === scenarioId) ? null : <option value={scenarioId}>{sim.scenario.title}</option>}
+            {scenarioLibrary.some((e) => e.id === scenarioId) ? null : (
+              <option value={scenarioId}>{sim.scenario.title}</option>
+            )}
             <optgroup label="Kafka clusters">
-              {entries
+              {scenarioLibrary
                 .filter((e) => e.cluster)
                 .map((e) => (
                   <option key={e.id} value={e.id}>
@@ -84,7 +84,7 @@ export function App() {
                 ))}
             </optgroup>
             <optgroup label="Kernel previews (toy nodes)">
-              {entries
+              {scenarioLibrary
                 .filter((e) => !e.cluster)
                 .map((e) => (
                   <option key={e.id} value={e.id}>

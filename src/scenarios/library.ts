@@ -27,8 +27,11 @@ export interface LibraryEntry {
   cluster: boolean;
 }
 
+/** A scenario's id from its file name or glob key: "./library/01-x.json" → "01-x". */
+const idOf = (file: string) => file.replace(/^.*\//, "").replace(/\.(json|ya?ml)$/, "");
+
 export const scenarioLibrary: readonly LibraryEntry[] = libraryIndex.map(({ file, title, cluster }) => ({
-  id: file.replace(/\.(json|ya?ml)$/, ""),
+  id: idOf(file),
   path: `src/scenarios/library/${file}`,
   title,
   cluster,
@@ -37,8 +40,7 @@ export const scenarioLibrary: readonly LibraryEntry[] = libraryIndex.map(({ file
 /** Texts by id, once here. */
 const texts = new Map<string, string>();
 const addTexts = (byKey: Record<string, string>) => {
-  for (const [key, text] of Object.entries(byKey))
-    texts.set(key.replace(/^.*\//, "").replace(/\.(json|ya?ml)$/, ""), text);
+  for (const [key, text] of Object.entries(byKey)) texts.set(idOf(key), text);
 };
 addTexts(FIRST_TEXTS);
 

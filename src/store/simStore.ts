@@ -122,11 +122,14 @@ function errorState(e: unknown): Pick<SimState, "error" | "errorProblems"> {
   return { error: e instanceof Error ? e.message : String(e), errorProblems: null };
 }
 
+/** The scenario the first page shows (its text is in the first page's JavaScript, see library.ts). */
+const DEFAULT_SCENARIO_ID = scenarioLibrary.find((e) => e.id.startsWith("01-"))?.id ?? scenarioLibrary[0].id;
+
 /** The first page shows a cluster; `?scenario=ID` in the address picks another. */
 function initialScenarioId(): string {
   const fromUrl = typeof window !== "undefined" ? new URLSearchParams(window.location.search).get("scenario") : null;
   if (fromUrl && scenarioLibrary.some((e) => e.id === fromUrl)) return fromUrl;
-  return scenarioLibrary.find((e) => e.id.startsWith("01-"))?.id ?? scenarioLibrary[0].id;
+  return DEFAULT_SCENARIO_ID;
 }
 
 /** The first scenario to show at once: the one asked for, or the default while the asked one's text or mode loads. */
@@ -136,8 +139,7 @@ function firstShown(): { scenarioId: string; sim: Simulation; pending: string | 
     return { scenarioId: wanted, sim: simFor(wanted).sim, pending: null };
   } catch (e) {
     if (!(e instanceof ControllerModeNotLoaded || e instanceof LibraryTextNotLoaded)) throw e;
-    const fallback = scenarioLibrary.find((x) => x.id.startsWith("01-"))?.id ?? scenarioLibrary[0].id;
-    return { scenarioId: fallback, sim: simFor(fallback).sim, pending: wanted };
+    return { scenarioId: DEFAULT_SCENARIO_ID, sim: simFor(DEFAULT_SCENARIO_ID).sim, pending: wanted };
   }
 }
 
@@ -388,10 +390,8 @@ export function loadScenario(scenarioId: string, variant: Variant = {}): LoadRes
 
 /** What a load was missing that the page fetches on demand (a chunk), or null for a real error. */
 function codeToLoad(e: unknown): { label: string; load: () => Promise<void> } | null {
-  if (e instanceof ControllerModeNotLoaded) {
-    const label = e.mode === "zookeeper" ? "ZooKeeper mode" : "KRaft mode";
-    return { label, load: () => loadControllerMode(e.mode) };
-  }
+  if (e instanceof ControllerModeNotLoaded)
+    return { label: `${e.modeLabel} mode`, load: () => loadControllerMode(e.mode) };
   if (e instanceof LibraryTextNotLoaded) return { label: "the scenario", load: loadLibraryTexts };
   return null;
 }

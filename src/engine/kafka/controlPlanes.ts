@@ -30,10 +30,13 @@ const MODE_LABEL: Record<ControllerMode, string> = { kraft: "KRaft", zookeeper: 
  */
 export class ControllerModeNotLoaded extends Error {
   readonly mode: ControllerMode;
+  /** The mode's name as people read it: "ZooKeeper". */
+  readonly modeLabel: string;
   constructor(mode: ControllerMode) {
     super(`${MODE_LABEL[mode]} mode is not loaded yet (loadControllerMode("${mode}"))`);
     this.name = "ControllerModeNotLoaded";
     this.mode = mode;
+    this.modeLabel = MODE_LABEL[mode];
   }
 }
 

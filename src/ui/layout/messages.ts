@@ -464,12 +464,13 @@ export function mergeByLink(dots: readonly (DotInput & { link: string })[]): Dot
  * half-overlapping dots reads as noise where one dot "×6" reads as a count.
  */
 export function mergeBusyLinks(dots: readonly (DotInput & { link: string })[], busyAt: number): readonly DotInput[] {
+  // Runs every frame over every dot: each dot's link key is built once.
+  const keys = dots.map((d) => `${d.link}|${d.group}`);
   const perLink = new Map<string, number>();
-  const keyOf = (d: { link: string; group: string }) => `${d.link}|${d.group}`;
-  for (const d of dots) perLink.set(keyOf(d), (perLink.get(keyOf(d)) ?? 0) + 1);
-  const busy = dots.filter((d) => perLink.get(keyOf(d))! >= busyAt);
+  for (const k of keys) perLink.set(k, (perLink.get(k) ?? 0) + 1);
+  const busy = dots.filter((_, i) => perLink.get(keys[i])! >= busyAt);
   if (busy.length === 0) return dots;
-  return [...mergeByLink(busy), ...dots.filter((d) => perLink.get(keyOf(d))! < busyAt)];
+  return [...mergeByLink(busy), ...dots.filter((_, i) => perLink.get(keys[i])! < busyAt)];
 }
 
 /** The same link whichever way a message goes: "b1~b3". */
