@@ -9,10 +9,12 @@ import {
   mergeBusyLinks,
   mergeByLink,
   minVisibleMsFor,
+  packProgress,
   pointOnPath,
   visibleMessages,
   visualProgress,
   type DotInput,
+  type MessagePath,
   type DotKey,
   type MessageKind,
   type VisibleMessage,
@@ -28,6 +30,7 @@ interface Placed extends DotInput {
   kind: MessageKind;
   t: number;
   link: string;
+  path: MessagePath;
   /** In a vertical gutter: the count goes above the dot, clear of the columns either side. */
   vertical: boolean;
 }
@@ -86,6 +89,7 @@ export function MessageLayer({
       kind,
       t,
       link,
+      path,
       vertical: at.vertical,
     };
     placed.push(p);
@@ -96,12 +100,28 @@ export function MessageLayer({
   // on one short path, and a row of half-overlapping dots reads as noise, not as "×6").
   const crowded = placed.length > CROWDED;
   const r = crowded ? 6.5 : 8;
+  // A dot standing for a link's pack sits at the pack's middle, off the cards at the link's ends.
+  const packed = new Map<DotKey, { t: number; vertical: boolean }>();
+  const atPack = (dots: readonly DotInput[]): readonly DotInput[] => {
+    for (const d of dots) {
+      if ((d.count ?? 1) < 2 || !d.keys) continue;
+      const t = packProgress(d.keys.map((k) => byKey.get(k)!.t));
+      const at = pointOnPath(byKey.get(d.key)!.path, t);
+      // Merged dots are fresh objects (mergeByLink): moving one moves no message's own dot.
+      d.x = at.x;
+      d.y = at.y;
+      packed.set(d.key, { t, vertical: at.vertical });
+    }
+    return dots;
+  };
   const clusters = crowded
-    ? clusterDots(mergeByLink(placed), r * 4)
-    : clusterDots(mergeBusyLinks(placed, BUSY_LINK), r * 2.2);
+    ? clusterDots(atPack(mergeByLink(placed)), r * 4)
+    : clusterDots(atPack(mergeBusyLinks(placed, BUSY_LINK)), r * 2.2);
   const responses = (c: { keys: DotKey[] }) => c.keys.filter((k) => byKey.get(k)!.kind.response).length;
   const dots = clusters.slice(-MAX_DOTS).map((c) => {
-    const { m, kind, t, link, vertical } = byKey.get(c.key)!;
+    const first = byKey.get(c.key)!;
+    const { m, kind, link } = first;
+    const { t, vertical } = packed.get(c.key) ?? first;
     const back = responses(c);
     // A merged dot is hollow only when every message in it is a response.
     const hollow = back === c.count;

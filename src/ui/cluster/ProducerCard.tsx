@@ -57,9 +57,7 @@ function ProducerCardView(props: Props) {
       <FittedLine text={`acked ${producer.acknowledged} · sent ${producer.sent}`} y={55} w={box.w - 16} />
       <FittedLine text={`failed ${producer.failed} · in flight ${producer.inFlight}`} y={72} w={box.w - 16} />
       {lastError ? (
-        <text className={fresh ? "producer-error fresh" : "producer-error"} x={10} y={92}>
-          {fit(`✕ ${lastError.error}`, 22)}
-        </text>
+        <ErrorLine text={fit(`✕ ${lastError.error}`, 24)} fresh={fresh} w={box.w - 16} />
       ) : (
         <text className="producer-ok" x={10} y={92}>
           no errors
@@ -71,6 +69,24 @@ function ProducerCardView(props: Props) {
         </text>
       ) : null}
     </g>
+  );
+}
+
+/** styles.css .producer-error (bold) */
+const PRODUCER_ERROR_FONT = 10;
+
+/** The last error's code, smaller when a long one (NOT_ENOUGH_REPLICAS_AFTER_APPEND) would run off the card. */
+function ErrorLine({ text, fresh, w }: { text: string; fresh: boolean; w: number }) {
+  const size = fontToFit(text, w, PRODUCER_ERROR_FONT, true);
+  return (
+    <text
+      className={fresh ? "producer-error fresh" : "producer-error"}
+      x={10}
+      y={92}
+      style={size < PRODUCER_ERROR_FONT ? { fontSize: `${size}px` } : undefined}
+    >
+      {text}
+    </text>
   );
 }
 

@@ -7,6 +7,8 @@ import {
   mergeByLink,
   messagePath,
   minVisibleMsFor,
+  PACK_PROGRESS,
+  packProgress,
   pathKindFor,
   pointOnPath,
   progressAt,
@@ -189,6 +191,23 @@ describe("busy links in any view", () => {
       ["f1", 300, 1],
     ]);
     expect(out.reduce((n, c) => n + (c.count ?? 1), 0)).toBe(6);
+  });
+});
+
+describe("where a dot standing for a pack sits", () => {
+  it("at the pack's middle message, whatever order the messages come in", () => {
+    expect(packProgress([0.7, 0.3, 0.5])).toBe(0.5);
+    expect(packProgress([0.4, 0.6, 0.45, 0.5])).toBe(0.45); // the lower middle of an even pack
+  });
+  it("never at a link's ends, where the cards are", () => {
+    // A producer's refused requests nearly all arrived: at the oldest one's place the dot covered the card.
+    expect(packProgress([0.97, 0.99, 0.95])).toBe(PACK_PROGRESS.max);
+    expect(packProgress([0.01, 0.02, 0.0])).toBe(PACK_PROGRESS.min);
+    expect(PACK_PROGRESS.min).toBeGreaterThan(0);
+    expect(PACK_PROGRESS.max).toBeLessThan(1);
+  });
+  it("in the middle of an empty pack", () => {
+    expect(packProgress([])).toBe(0.5);
   });
 });
 

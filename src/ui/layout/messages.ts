@@ -473,6 +473,22 @@ export function mergeBusyLinks(dots: readonly (DotInput & { link: string })[], b
   return [...mergeByLink(busy), ...dots.filter((_, i) => perLink.get(keys[i])! < busyAt)];
 }
 
+/** How far along its link a dot standing for several messages may sit: clear of the cards at either end. */
+export const PACK_PROGRESS = { min: 0.25, max: 0.75 };
+
+/**
+ * Where on its link a dot standing for several messages sits: at the middle
+ * message of the pack, kept off the link's ends. At the oldest message, a
+ * producer's pile of refused requests sat on the producer's card, over its
+ * error line, and the replies on the broker's.
+ */
+export function packProgress(progress: readonly number[]): number {
+  if (progress.length === 0) return 0.5;
+  const sorted = [...progress].sort((a, b) => a - b);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  return Math.min(PACK_PROGRESS.max, Math.max(PACK_PROGRESS.min, middle));
+}
+
 /** The same link whichever way a message goes: "b1~b3". */
 export function linkOf(source: string, target: string): string {
   return source < target ? `${source}~${target}` : `${target}~${source}`;
