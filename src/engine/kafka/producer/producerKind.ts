@@ -20,7 +20,7 @@ import type { MetadataRequest, MetadataResponse } from "../broker/metadataReques
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from "../broker/replicaManager.ts";
 import type { ClusterContext } from "../context.ts";
 import { brokerActorId, brokerIdOf } from "../ids.ts";
-import type { AckedRecord } from "../loadgen/loadGenerator.ts";
+import { AckedEntry, internIsr, type AckedBatch, type AckedRecord } from "../loadgen/loadGenerator.ts";
 import {
   afterStickyAppend,
   appendToQueue,
@@ -77,14 +77,49 @@ export interface ProducerActorConfig extends Record<string, unknown> {
 /** The ledger entry of an acknowledged record: the load generator's shape plus idempotence details. */
 export interface ProducerAckedRecord extends AckedRecord {
   /** -1 without idempotence. */
-  producerId: number;
+  readonly producerId: number;
   /** The record's sequence number, -1 without idempotence. */
-  sequence: number;
+  readonly sequence: number;
   /** The producer's running number for the record. */
-  serial: number;
+  readonly serial: number;
   /** How many times its batch was sent before this acknowledgement. */
-  attempts: number;
-  transactional: boolean;
+  readonly attempts: number;
+  readonly transactional: boolean;
+}
+
+/** What the acknowledged records of one producer batch share. */
+export interface ProducerAckedBatch extends AckedBatch {
+  readonly producerId: number;
+  readonly attempts: number;
+  readonly transactional: boolean;
+}
+
+/** A producer's ledger entry: the record's own fields, the batch's read from it (see AckedEntry). */
+export class ProducerAckedEntry extends AckedEntry implements ProducerAckedRecord {
+  declare readonly batch: ProducerAckedBatch;
+  readonly sequence: number;
+  readonly serial: number;
+  constructor(
+    batch: ProducerAckedBatch,
+    offset: number,
+    key: string | null,
+    value: string | null,
+    sequence: number,
+    serial: number,
+  ) {
+    super(batch, offset, key, value);
+    this.sequence = sequence;
+    this.serial = serial;
+  }
+  get producerId(): number {
+    return this.batch.producerId;
+  }
+  get attempts(): number {
+    return this.batch.attempts;
+  }
+  get transactional(): boolean {
+    return this.batch.transactional;
+  }
 }
 
 export interface FailedRecord {
@@ -992,27 +1027,31 @@ function ackBatch(
   const d = producerData(actor);
   batch.done = true;
   const topic = topicOf(actor);
-  // One copy of the ISR for the whole batch: every acknowledged record is kept
-  // for the run, and a copy each was a tenth of what a busy run retains.
-  const isrWhenAcked = [...isr];
+  // One object for what the batch's records share, and one ISR array for all
+  // batches with the same ISR: every acknowledged record is kept for the run.
+  const shared: ProducerAckedBatch = {
+    topic,
+    partition: batch.partition,
+    acks: d.settings.acks,
+    ackedAtMs: engine.nowMs,
+    leaderEpoch,
+    isr: internIsr(isr),
+    producerId: d.settings.idempotent ? batch.producerId : -1,
+    attempts: batch.sends,
+    transactional: batch.transactional,
+  };
   for (let i = 0; i < batch.records.length; i++) {
     const r = batch.records[i];
-    d.acked.push({
-      topic,
-      partition: batch.partition,
-      offset: baseOffset >= 0 ? baseOffset + i : -1,
-      key: r.key,
-      value: r.value,
-      acks: d.settings.acks,
-      ackedAtMs: engine.nowMs,
-      leaderEpoch,
-      isr: isrWhenAcked,
-      producerId: d.settings.idempotent ? batch.producerId : -1,
-      sequence: d.settings.idempotent ? batch.baseSequence + i : -1,
-      serial: r.serial,
-      attempts: batch.sends,
-      transactional: batch.transactional,
-    });
+    d.acked.push(
+      new ProducerAckedEntry(
+        shared,
+        baseOffset >= 0 ? baseOffset + i : -1,
+        r.key,
+        r.value,
+        d.settings.idempotent ? batch.baseSequence + i : -1,
+        r.serial,
+      ),
+    );
   }
 }
 
