@@ -38,7 +38,8 @@ import {
   type ConsumerData,
   type DeliveredRecord,
   type InflightRequest,
-  type LedgerEntry,
+  ConsumedEntry,
+  type LedgerRead,
 } from "./consumerData.ts";
 import {
   maybeJoin,
@@ -499,19 +500,8 @@ function drain(k: Cons): DeliveredRecord[] {
     }
     const take = b.records.slice(0, budget);
     const run = d.runs[b.tp] ?? 0;
-    // Only the fields the application sees: spreading the whole log record copied a dozen more.
-    for (const r of take)
-      out.push({
-        topic: b.topic,
-        partition: b.partition,
-        offset: r.offset,
-        key: r.key,
-        value: r.value,
-        timestamp: r.timestamp,
-        generation,
-        run,
-        rebalancing,
-      });
+    // The record itself, not a copy of its fields: the ledger keeps it.
+    for (const r of take) out.push({ topic: b.topic, partition: b.partition, record: r, generation, run, rebalancing });
     budget -= take.length;
     const last = take[take.length - 1].offset;
     d.positions[b.tp] = last + 1;
@@ -559,6 +549,8 @@ function recordProcessed(k: Cons, atMs: number): void {
   let runTopic: string | null = null;
   let runPartition = -1;
   let ranges: [number, number][] = [];
+  // The entries of a run share one LedgerRead (see ConsumedEntry).
+  let read: LedgerRead | null = null;
   for (const r of d.batch) {
     const readAtMs = d.batchPolledAtMs + (done + 1) * per;
     if (readAtMs > atMs) break;
@@ -567,22 +559,26 @@ function recordProcessed(k: Cons, atMs: number): void {
       runPartition = r.partition;
       ranges = d.readRanges[tpKey(r.topic, r.partition)] ??= [];
     }
-    if (markRead(ranges, r.offset)) d.stats.duplicates++;
-    const entry: LedgerEntry = {
-      topic: r.topic,
-      partition: r.partition,
-      offset: r.offset,
-      key: r.key,
-      value: r.value,
-      timestamp: r.timestamp,
-      polledAtMs: d.batchPolledAtMs,
-      readAtMs: Math.min(readAtMs, atMs),
-      generation: r.generation,
-      run: r.run,
-      rebalancing: r.rebalancing,
-      incarnation: k.actor.incarnation,
-    };
-    d.ledger.push(entry);
+    if (markRead(ranges, r.record.offset)) d.stats.duplicates++;
+    if (
+      read === null ||
+      read.topic !== r.topic ||
+      read.partition !== r.partition ||
+      read.generation !== r.generation ||
+      read.run !== r.run ||
+      read.rebalancing !== r.rebalancing
+    ) {
+      read = {
+        topic: r.topic,
+        partition: r.partition,
+        polledAtMs: d.batchPolledAtMs,
+        generation: r.generation,
+        run: r.run,
+        rebalancing: r.rebalancing,
+        incarnation: k.actor.incarnation,
+      };
+    }
+    d.ledger.push(new ConsumedEntry(read, r.record, Math.min(readAtMs, atMs)));
     d.stats.processed++;
     done++;
   }
@@ -856,9 +852,10 @@ export function sendFetches(k: Cons): void {
 }
 
 /**
- * The fetched records the application may see, from `fetchOffset` on, with
- * only the fields it reads. Transaction markers are never returned to
- * applications; read_committed also drops aborted transactions.
+ * The fetched records the application may see, from `fetchOffset` on: the
+ * log's own record objects (immutable, so shared, never copied). Transaction
+ * markers are never returned to applications; read_committed also drops
+ * aborted transactions.
  */
 function applicationRecords(
   fetched: RecordSlice,
@@ -873,12 +870,11 @@ function applicationRecords(
     for (let i = fetched.from; i < fetched.to; i++) {
       const r = fetched.records[i];
       if (isControlRecord(r) || r.offset < fetchOffset) continue;
-      out.push({ offset: r.offset, key: r.key, value: r.value, timestamp: r.timestamp });
+      out.push(r);
     }
     return out;
   }
-  for (const r of visibleRecords(sliceToArray(fetched), aborted))
-    if (r.offset >= fetchOffset) out.push({ offset: r.offset, key: r.key, value: r.value, timestamp: r.timestamp });
+  for (const r of visibleRecords(sliceToArray(fetched), aborted)) if (r.offset >= fetchOffset) out.push(r);
   return out;
 }
 
