@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { hashHex, hashUpdate, initialHashState, stableStringify } from "./hash.ts";
-import { causeChain, DeliverTraceEvent, SendTraceEvent, TimerTraceEvent, traceHash, type TraceEvent } from "./trace.ts";
+import {
+  causeChain,
+  DeliverTraceEvent,
+  packMs,
+  SendTraceEvent,
+  TimerTraceEvent,
+  traceHash,
+  unpackMs,
+  type TraceEvent,
+} from "./trace.ts";
 
 describe("trace hash", () => {
   it("does not depend on the order in which data fields were written", () => {
@@ -87,6 +96,22 @@ describe("trace hash", () => {
     expect(timer.text).toBe("p1: producer.tick elapsed");
     expect(timer.kind).toBe("timer");
     for (const e of [send, deliver, timer]) expect(traceHash([e])).toBe(traceHash([plain(e)]));
+  });
+
+  it("keeps every time of a compact event bit for bit (packed as whole microseconds when exact)", () => {
+    const times = [
+      0, -0, 1, 0.001, 1234.567, 0.1 + 0.2, 1234.567 + 5, 1e-7, 2 ** 31 / 1000 + 0.001, 1e13 + 0.5, 2 ** 60, -3.25,
+      Number.MAX_VALUE, Infinity, -Infinity, NaN,
+    ];
+    for (const t of times) {
+      expect(Object.is(unpackMs(packMs(t)), t)).toBe(true);
+      const send = new SendTraceEvent(1, t, "a", 0, "b", "X", t);
+      expect(Object.is(send.time, t) && Object.is(send.arriveAtMs, t)).toBe(true);
+      expect(Object.is(new DeliverTraceEvent(1, t, "a", 0, "b", "X").time, t)).toBe(true);
+      expect(Object.is(new TimerTraceEvent(1, t, "a", 0, "x").time, t)).toBe(true);
+    }
+    expect(typeof packMs(1234.567)).toBe("number");
+    expect(typeof packMs(0.1 + 0.2)).toBe("object");
   });
 
   it("separates concatenations", () => {
