@@ -67,24 +67,33 @@ export interface AckedBatch {
   readonly isr: number[];
 }
 
-const internedIsrs = new Map<string, readonly number[]>();
+const internedIsrs: (readonly number[])[] = [];
 const NO_ISR: readonly number[] = Object.freeze([]);
 
 /**
  * One frozen array per distinct ISR, shared by every ledger batch acknowledged
  * with it: each answer carries its own copy, and the ledger keeps one per
  * batch for the whole run (a batch holds two or three records in the
- * benchmarks, so the copies cost as much as the entries).
+ * benchmarks, so the copies cost as much as the entries). A short list
+ * scanned element by element: there are a handful of distinct ISRs, and a
+ * joined string key per batch cost more than the scan.
  */
 export function internIsr(isr: readonly number[]): number[] {
   if (isr.length === 0) return NO_ISR as number[];
-  const key = isr.join(",");
-  let shared = internedIsrs.get(key);
-  if (shared === undefined) {
-    if (internedIsrs.size >= 1000) internedIsrs.clear();
-    shared = Object.freeze(isr.slice());
-    internedIsrs.set(key, shared);
+  for (const shared of internedIsrs) {
+    if (shared.length !== isr.length) continue;
+    let same = true;
+    for (let i = 0; i < isr.length; i++) {
+      if (shared[i] !== isr[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return shared as number[];
   }
+  if (internedIsrs.length >= 64) internedIsrs.length = 0;
+  const shared = Object.freeze(isr.slice());
+  internedIsrs.push(shared);
   return shared as number[];
 }
 
