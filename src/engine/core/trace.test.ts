@@ -111,6 +111,18 @@ describe("trace hash", () => {
       expect(Object.is(new TimerTraceEvent(1, t, "a", 0, "x").time, t)).toBe(true);
     }
     expect(typeof packMs(1234.567)).toBe("number");
+  });
+
+  it("reads a delivery's fields from its send when they match, and keeps its own otherwise", () => {
+    const send = new SendTraceEvent(7, 1.5, "b1", 3, "b2", "Fetch", 1.75);
+    const same = new DeliverTraceEvent(8, 1.75, "b2", 7, "b1", "Fetch", send);
+    const alone = new DeliverTraceEvent(8, 1.75, "b2", 7, "b1", "Fetch");
+    const later = new DeliverTraceEvent(8, 9.5, "b2", 7, "b1", "Fetch", send); // postponed
+    const other = new DeliverTraceEvent(8, 1.75, "b3", 7, "b1", "Fetch", send);
+    expect(traceHash([same])).toBe(traceHash([alone]));
+    expect([later.time, later.actor, later.cause, later.from, later.type]).toEqual([9.5, "b2", 7, "b1", "Fetch"]);
+    expect([other.time, other.actor, other.cause, other.from, other.type]).toEqual([1.75, "b3", 7, "b1", "Fetch"]);
+    expect(send.text).toBe("b1 sent Fetch to b2");
     expect(typeof packMs(0.1 + 0.2)).toBe("object");
   });
 

@@ -118,21 +118,48 @@ export class SendTraceEvent implements TraceEvent {
 
 export class DeliverTraceEvent implements TraceEvent {
   readonly id: number;
-  private readonly packedTime: PackedMs;
-  readonly actor: string;
-  readonly cause: number;
-  readonly from: string;
-  readonly type: string;
-  constructor(id: number, time: number, actor: string, cause: number, from: string, type: string) {
+  /**
+   * The send this delivery completes, which already holds every other field
+   * (its target, source, type, id as the cause, arrival time as the time): a
+   * delivery is then two fields instead of six, and there is one per message.
+   * When it does not match (a stalled target postponed the delivery, or the
+   * send is no longer in memory), a stand-in send with exactly these fields.
+   */
+  private readonly send: SendTraceEvent;
+  constructor(
+    id: number,
+    time: number,
+    actor: string,
+    cause: number,
+    from: string,
+    type: string,
+    send?: SendTraceEvent,
+  ) {
     this.id = id;
-    this.packedTime = packMs(time);
-    this.actor = actor;
-    this.cause = cause;
-    this.from = from;
-    this.type = type;
+    this.send =
+      send !== undefined &&
+      send.id === cause &&
+      send.to === actor &&
+      send.actor === from &&
+      send.type === type &&
+      Object.is(send.arriveAtMs, time)
+        ? send
+        : new SendTraceEvent(cause, 0, from, 0, actor, type, time);
   }
   get time(): number {
-    return unpackMs(this.packedTime);
+    return this.send.arriveAtMs;
+  }
+  get actor(): string {
+    return this.send.to;
+  }
+  get cause(): number {
+    return this.send.id;
+  }
+  get from(): string {
+    return this.send.actor;
+  }
+  get type(): string {
+    return this.send.type;
   }
   get kind(): "deliver" {
     return "deliver";

@@ -555,8 +555,17 @@ export class Engine {
       }
       return;
     }
+    const sent = this.traceEvent(entry.cause);
     this.currentCause = this.append(
-      new DeliverTraceEvent(this.world.traceLength + 1, this.world.nowMs, target, entry.cause, source, event.type),
+      new DeliverTraceEvent(
+        this.world.traceLength + 1,
+        this.world.nowMs,
+        target,
+        entry.cause,
+        source,
+        event.type,
+        sent instanceof SendTraceEvent ? sent : undefined,
+      ),
     );
     this.dispatch(target, event);
   }
