@@ -51,3 +51,23 @@ export function lowerBound<T>(
   }
   return a;
 }
+
+/** A reason, or a result that writes its `reason` when read. */
+export type ReasonSource = string | { readonly reason: string };
+
+/**
+ * The reasons of `sources`, written now. The hot steps (a replica fetch, an
+ * append, the HW rule) keep what explains them and write the sentences only
+ * when someone reads `reason`/`reasons`: almost nothing does in a busy run (a
+ * note on an error, an ISR change), and writing numbers and times as text on
+ * every fetch was about a sixth of what the data plane allocated. The text is
+ * the same whenever it is read: it is built from immutable values only.
+ */
+export function writeReasons(sources: readonly ReasonSource[]): string[] {
+  const out = new Array<string>(sources.length);
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i];
+    out[i] = typeof s === "string" ? s : s.reason;
+  }
+  return out;
+}

@@ -580,18 +580,41 @@ function appendBatches(
     from: cur.recordsEnd - count,
     to: cur.recordsEnd,
   };
-  const firstOffset = src[from].offset;
-  const lastOffset = src[to - 1].offset;
-  const head = `${asLeader ? "appended" : "replicated"} ${count} record(s) at offsets ${firstOffset}..${lastOffset}`;
-  return {
-    log: cur,
-    error: "NONE",
-    firstOffset,
-    lastOffset,
-    appended,
-    rolledSegments: rolled,
-    reason: rollReasons.length === 0 ? head : `${head}; ${rollReasons.join("; ")}`,
-  };
+  return new Appended(cur, src[from].offset, src[to - 1].offset, appended, rolled, asLeader, rollReasons);
+}
+
+/** A successful append (three per produced batch): its reason is written when read (see writeReasons). */
+class Appended implements AppendResult {
+  readonly log: PartitionLog;
+  readonly error: KafkaErrorName = "NONE";
+  readonly firstOffset: number;
+  readonly lastOffset: number;
+  readonly appended: RecordSlice;
+  readonly rolledSegments: readonly number[];
+  private readonly asLeader: boolean;
+  private readonly rollReasons: readonly string[];
+  constructor(
+    log: PartitionLog,
+    firstOffset: number,
+    lastOffset: number,
+    appended: RecordSlice,
+    rolledSegments: readonly number[],
+    asLeader: boolean,
+    rollReasons: readonly string[],
+  ) {
+    this.log = log;
+    this.firstOffset = firstOffset;
+    this.lastOffset = lastOffset;
+    this.appended = appended;
+    this.rolledSegments = rolledSegments;
+    this.asLeader = asLeader;
+    this.rollReasons = rollReasons;
+  }
+  get reason(): string {
+    const count = this.appended.to - this.appended.from;
+    const head = `${this.asLeader ? "appended" : "replicated"} ${count} record(s) at offsets ${this.firstOffset}..${this.lastOffset}`;
+    return this.rollReasons.length === 0 ? head : `${head}; ${this.rollReasons.join("; ")}`;
+  }
 }
 
 /**
@@ -738,16 +761,16 @@ export function read(log: PartitionLog, fetchOffset: number, options: ReadOption
     };
   }
   if (fetchOffset >= options.upperBound) {
-    return {
-      error: "NONE",
-      records: {
+    return new ReadDone(
+      {
         records: log.records,
         from: log.recordsEnd,
         to: log.recordsEnd,
       },
-      nextFetchOffset: fetchOffset,
-      reason: `nothing readable at ${fetchOffset}: the read bound is ${options.upperBound}`,
-    };
+      fetchOffset,
+      fetchOffset,
+      options.upperBound,
+    );
   }
   const from = lowerBound(log.records, log.recordsStart, log.recordsEnd, fetchOffset, recordOffset);
   let to = lowerBound(log.records, from, log.recordsEnd, options.upperBound, recordOffset);
@@ -763,12 +786,27 @@ export function read(log: PartitionLog, fetchOffset: number, options: ReadOption
     }
   }
   const next = to > from ? log.records[to - 1].offset + 1 : fetchOffset;
-  return {
-    error: "NONE",
-    records: { records: log.records, from, to },
-    nextFetchOffset: next,
-    reason: `read ${to - from} record(s) from offset ${fetchOffset} (bound ${options.upperBound})`,
-  };
+  return new ReadDone({ records: log.records, from, to }, next, fetchOffset, options.upperBound);
+}
+
+/** A read without error (every fetch of every replica): its reason is written when read (see writeReasons). */
+class ReadDone implements ReadResult {
+  readonly error: KafkaErrorName = "NONE";
+  readonly records: RecordSlice;
+  readonly nextFetchOffset: number;
+  private readonly fetchOffset: number;
+  private readonly upperBound: number;
+  constructor(records: RecordSlice, nextFetchOffset: number, fetchOffset: number, upperBound: number) {
+    this.records = records;
+    this.nextFetchOffset = nextFetchOffset;
+    this.fetchOffset = fetchOffset;
+    this.upperBound = upperBound;
+  }
+  get reason(): string {
+    if (this.fetchOffset >= this.upperBound)
+      return `nothing readable at ${this.fetchOffset}: the read bound is ${this.upperBound}`;
+    return `read ${this.records.to - this.records.from} record(s) from offset ${this.fetchOffset} (bound ${this.upperBound})`;
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 // and one reason per decision for the trace. The engine owns time, messages and
 // the controller; nothing here schedules anything.
 
-import { fmtIds, includes, type BrokerId } from "./common.ts";
+import { fmtIds, includes, writeReasons, type BrokerId, type ReasonSource } from "./common.ts";
 import { endOffsetFor } from "./epochCache.ts";
 import type { KafkaErrorName } from "./errors.ts";
 import {
@@ -284,7 +284,7 @@ export function updateFollowerFetchState(
     isrState: p.isrState,
     followers,
   };
-  const reasons = [upd.reason];
+  const reasons: ReasonSource[] = [upd];
   let alter: AlterPartitionRequest | null = null;
 
   // maybeExpandIsr
@@ -324,9 +324,44 @@ export function updateFollowerFetchState(
     const hw = maybeIncrementLeaderHW(cur, log, nowMs, config, metadata);
     curLog = hw.log;
     hwIncremented = hw.hw.incremented;
-    reasons.push(hw.hw.reason);
+    reasons.push(hw.hw);
   }
-  return { partition: cur, log: curLog, hwIncremented, error: "NONE", alterPartition: alter, reasons };
+  return new FollowerFetchDone(cur, curLog, hwIncremented, alter, reasons);
+}
+
+/** A follower fetch recorded without error (every partition of every replica fetch): reasons written when read. */
+class FollowerFetchDone implements FollowerFetchStep {
+  readonly partition: LeaderPartition;
+  readonly log: PartitionLog;
+  readonly hwIncremented: boolean;
+  readonly error: KafkaErrorName = "NONE";
+  readonly alterPartition: AlterPartitionRequest | null;
+  readonly reasonSources: readonly ReasonSource[];
+  constructor(
+    partition: LeaderPartition,
+    log: PartitionLog,
+    hwIncremented: boolean,
+    alterPartition: AlterPartitionRequest | null,
+    reasonSources: readonly ReasonSource[],
+  ) {
+    this.partition = partition;
+    this.log = log;
+    this.hwIncremented = hwIncremented;
+    this.alterPartition = alterPartition;
+    this.reasonSources = reasonSources;
+  }
+  get reasons(): readonly string[] {
+    return writeReasons(this.reasonSources);
+  }
+}
+
+/** A follower fetch served with records (or none yet): the step plus the response. */
+class ServedFollowerFetch extends FollowerFetchDone {
+  readonly response: FollowerFetchResponse;
+  constructor(step: FollowerFetchDone, reasonSources: readonly ReasonSource[], response: FollowerFetchResponse) {
+    super(step.partition, step.log, step.hwIncremented, step.alterPartition, reasonSources);
+    this.response = response;
+  }
 }
 
 /** What the leader answers to one partition of a follower's Fetch. */
@@ -417,8 +452,21 @@ export function handleFollowerFetch(
     config,
     metadata,
   );
-  // Written out field by field: this runs for every partition of every
-  // replica fetch, and object spreads were a visible share of a busy run.
+  if (step instanceof FollowerFetchDone) {
+    // Every partition of every replica fetch: reasons stay unwritten (see writeReasons).
+    const sources: ReasonSource[] = [r];
+    for (const x of step.reasonSources) sources.push(x);
+    return new ServedFollowerFetch(step, sources, {
+      error: "NONE",
+      records: r.records,
+      divergingEpoch: null,
+      // The HW in the response is the one after this fetch's HW update.
+      highWatermark: step.log.highWatermark,
+      logStartOffset: base.logStartOffset,
+      logEndOffset: base.logEndOffset,
+    });
+  }
+  // Written out field by field: object spreads were a visible share of a busy run.
   const reasons = [r.reason];
   for (const reason of step.reasons) reasons.push(reason);
   return {
@@ -623,15 +671,35 @@ export function appendRecordsToLeader(
     };
   }
   const hw = maybeIncrementLeaderHW(p, a.log, nowMs, config, metadata);
-  return {
-    log: hw.log,
-    error: "NONE",
-    append: a,
-    requiredOffset: a.lastOffset + 1,
-    response: check.response,
-    hwIncremented: hw.hw.incremented,
-    reasons: [check.reason, a.reason, hw.hw.reason],
-  };
+  return new Produced(hw.log, a, check.response, hw.hw.incremented, [check.reason, a, hw.hw]);
+}
+
+/** A leader append without error (every produced batch): reasons written when read (see writeReasons). */
+class Produced implements ProduceStep {
+  readonly log: PartitionLog;
+  readonly error: KafkaErrorName = "NONE";
+  readonly append: AppendResult;
+  readonly requiredOffset: number;
+  readonly response: ProduceResponseTiming;
+  readonly hwIncremented: boolean;
+  private readonly reasonSources: readonly ReasonSource[];
+  constructor(
+    log: PartitionLog,
+    append: AppendResult,
+    response: ProduceResponseTiming,
+    hwIncremented: boolean,
+    reasonSources: readonly ReasonSource[],
+  ) {
+    this.log = log;
+    this.append = append;
+    this.requiredOffset = append.lastOffset + 1;
+    this.response = response;
+    this.hwIncremented = hwIncremented;
+    this.reasonSources = reasonSources;
+  }
+  get reasons(): readonly string[] {
+    return writeReasons(this.reasonSources);
+  }
 }
 
 /** `Partition#checkEnoughReplicasReachOffset` for a parked acks=all request (null partition: not the leader). */
@@ -726,23 +794,34 @@ export function processFetchResponse(
     return { log: t.log, action: "truncated", truncation: st, reasons: [st.reason, t.reason] };
   }
   let cur = log;
-  const reasons: string[] = [];
+  let appended: AppendResult | null = null;
   if (response.records.to > response.records.from) {
     const a = appendAsFollower(cur, response.records, nowMs, config);
     if (a.error !== "NONE") return { log, action: "error", truncation: null, reasons: [a.reason] };
     cur = a.log;
-    reasons.push(a.reason);
+    appended = a;
   }
   cur = updateHighWatermark(cur, response.highWatermark);
   const lso = maybeIncrementLogStartOffset(cur, response.logStartOffset);
   if (lso.error === "NONE") cur = lso.log;
-  reasons.push(
-    `high watermark is now ${cur.highWatermark} (leader's ${response.highWatermark}, own log end ${cur.logEndOffset})`,
-  );
-  return {
-    log: cur,
-    action: response.records.to > response.records.from ? "appended" : "none",
-    truncation: null,
-    reasons,
-  };
+  return new FollowerApplied(cur, appended, response.highWatermark);
+}
+
+/** A fetch response applied by a follower (every partition of every replica fetch): reasons written when read. */
+class FollowerApplied implements FollowerResponseStep {
+  readonly log: PartitionLog;
+  readonly action: "appended" | "none";
+  readonly truncation = null;
+  private readonly appended: AppendResult | null;
+  private readonly leaderHighWatermark: number;
+  constructor(log: PartitionLog, appended: AppendResult | null, leaderHighWatermark: number) {
+    this.log = log;
+    this.action = appended === null ? "none" : "appended";
+    this.appended = appended;
+    this.leaderHighWatermark = leaderHighWatermark;
+  }
+  get reasons(): readonly string[] {
+    const hw = `high watermark is now ${this.log.highWatermark} (leader's ${this.leaderHighWatermark}, own log end ${this.log.logEndOffset})`;
+    return this.appended === null ? [hw] : [this.appended.reason, hw];
+  }
 }

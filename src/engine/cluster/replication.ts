@@ -115,15 +115,15 @@ export function updateFetchState(
     };
   }
   let lastCaughtUpTimeMs = replica.lastCaughtUpTimeMs;
-  let why: string;
+  let why: FetchStateWhy;
   if (fetch.fetchOffset >= fetch.leaderLogEndOffset) {
     lastCaughtUpTimeMs = Math.max(replica.lastCaughtUpTimeMs, fetch.fetchTimeMs);
-    why = `it reached the leader's log end offset ${fetch.leaderLogEndOffset}`;
+    why = "reached";
   } else if (fetch.fetchOffset >= replica.lastFetchLeaderLogEndOffset) {
     lastCaughtUpTimeMs = Math.max(replica.lastCaughtUpTimeMs, replica.lastFetchTimeMs);
-    why = `it reached the leader's log end offset at its previous fetch (${replica.lastFetchLeaderLogEndOffset})`;
+    why = "reachedPrevious";
   } else {
-    why = `it is behind the leader's log end offset at its previous fetch (${replica.lastFetchLeaderLogEndOffset})`;
+    why = "behind";
   }
   const next: FollowerReplicaState = {
     brokerId: replica.brokerId,
@@ -134,11 +134,39 @@ export function updateFetchState(
     lastCaughtUpTimeMs,
     brokerEpoch: fetch.brokerEpoch,
   };
-  return {
-    replica: next,
-    error: "NONE",
-    reason: `broker ${replica.brokerId} fetched at offset ${fetch.fetchOffset}; last caught up ${fmtTimeMs(lastCaughtUpTimeMs)} because ${why}`,
-  };
+  return new FetchStateUpdate(next, why, fetch.leaderLogEndOffset, replica.lastFetchLeaderLogEndOffset);
+}
+
+type FetchStateWhy = "reached" | "reachedPrevious" | "behind";
+
+/** A recorded fetch whose reason is written when read (see writeReasons). */
+class FetchStateUpdate {
+  readonly replica: FollowerReplicaState;
+  readonly error: KafkaErrorName = "NONE";
+  private readonly why: FetchStateWhy;
+  private readonly leaderLogEndOffset: number;
+  private readonly previousLeaderLogEndOffset: number;
+  constructor(
+    replica: FollowerReplicaState,
+    why: FetchStateWhy,
+    leaderLogEndOffset: number,
+    previousLeaderLogEndOffset: number,
+  ) {
+    this.replica = replica;
+    this.why = why;
+    this.leaderLogEndOffset = leaderLogEndOffset;
+    this.previousLeaderLogEndOffset = previousLeaderLogEndOffset;
+  }
+  get reason(): string {
+    const why =
+      this.why === "reached"
+        ? `it reached the leader's log end offset ${this.leaderLogEndOffset}`
+        : this.why === "reachedPrevious"
+          ? `it reached the leader's log end offset at its previous fetch (${this.previousLeaderLogEndOffset})`
+          : `it is behind the leader's log end offset at its previous fetch (${this.previousLeaderLogEndOffset})`;
+    // The replica's own fields are the fetch's offset and the new last-caught-up time.
+    return `broker ${this.replica.brokerId} fetched at offset ${this.replica.logEndOffset}; last caught up ${fmtTimeMs(this.replica.lastCaughtUpTimeMs)} because ${why}`;
+  }
 }
 
 /**
@@ -348,27 +376,39 @@ export function computeLeaderHighWatermark(input: HighWatermarkInput): HighWater
       boundWhy = f.inMaximalIsr ? "an ISR member" : "caught up and about to join the ISR";
     }
   }
-  const incremented = candidate > input.highWatermark;
-  const hw = incremented ? candidate : input.highWatermark;
-  let reason: string;
-  if (incremented) {
-    reason =
-      boundedBy === null
-        ? `high watermark moved from ${input.highWatermark} to ${hw}: every ISR member has the leader's log end offset`
-        : `high watermark moved from ${input.highWatermark} to ${hw}: broker ${boundedBy} (${boundWhy}) has log end offset ${hw}`;
-  } else if (boundedBy !== null) {
-    reason = `high watermark stays at ${hw}: broker ${boundedBy} (${boundWhy}) is at log end offset ${candidate < 0 ? "unknown" : candidate}`;
-  } else {
-    reason = `high watermark stays at ${hw}: it already equals the leader's log end offset`;
+  return new ComputedHighWatermark(input.highWatermark, candidate, boundedBy, boundWhy);
+}
+
+/** The HW rule's answer (not frozen), its reason written when read (see writeReasons). */
+class ComputedHighWatermark implements HighWatermarkResult {
+  readonly highWatermark: number;
+  readonly incremented: boolean;
+  readonly frozenUnderMinIsr = false;
+  readonly candidate: number;
+  readonly boundedBy: BrokerId | null;
+  private readonly previous: number;
+  private readonly boundWhy: string;
+  constructor(previous: number, candidate: number, boundedBy: BrokerId | null, boundWhy: string) {
+    this.incremented = candidate > previous;
+    this.highWatermark = this.incremented ? candidate : previous;
+    this.candidate = candidate;
+    this.boundedBy = boundedBy;
+    this.previous = previous;
+    this.boundWhy = boundWhy;
   }
-  return {
-    highWatermark: hw,
-    incremented,
-    frozenUnderMinIsr: false,
-    candidate,
-    boundedBy,
-    reason,
-  };
+  get reason(): string {
+    const hw = this.highWatermark;
+    const { boundedBy, boundWhy, candidate } = this;
+    if (this.incremented) {
+      return boundedBy === null
+        ? `high watermark moved from ${this.previous} to ${hw}: every ISR member has the leader's log end offset`
+        : `high watermark moved from ${this.previous} to ${hw}: broker ${boundedBy} (${boundWhy}) has log end offset ${hw}`;
+    }
+    if (boundedBy !== null) {
+      return `high watermark stays at ${hw}: broker ${boundedBy} (${boundWhy}) is at log end offset ${candidate < 0 ? "unknown" : candidate}`;
+    }
+    return `high watermark stays at ${hw}: it already equals the leader's log end offset`;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -530,13 +570,7 @@ export function enoughReplicasReachOffset(args: {
       reason: "this broker lost leadership before the batch was replicated",
     };
   }
-  if (args.highWatermark < args.requiredOffset) {
-    return {
-      done: false,
-      error: "NONE",
-      reason: `waiting: the high watermark ${args.highWatermark} has not reached ${args.requiredOffset}`,
-    };
-  }
+  if (args.highWatermark < args.requiredOffset) return new ReachOffset(false, args.highWatermark, args.requiredOffset);
   const minIsr = effectiveMinIsr(args.minInsyncReplicas, args.replicationFactor);
   if (args.maximalIsrSize < minIsr) {
     return {
@@ -545,11 +579,25 @@ export function enoughReplicasReachOffset(args: {
       reason: `the batch is committed but the ISR shrank to ${args.maximalIsrSize}, below min.insync.replicas=${minIsr}; the data stays in the log`,
     };
   }
-  return {
-    done: true,
-    error: "NONE",
-    reason: `every ISR member has the batch: high watermark ${args.highWatermark} >= ${args.requiredOffset}`,
-  };
+  return new ReachOffset(true, args.highWatermark, args.requiredOffset);
+}
+
+/** Waiting or done without error, checked on every HW move of every parked request: reason written when read. */
+class ReachOffset implements ReplicasReachOffset {
+  readonly done: boolean;
+  readonly error: KafkaErrorName = "NONE";
+  private readonly highWatermark: number;
+  private readonly requiredOffset: number;
+  constructor(done: boolean, highWatermark: number, requiredOffset: number) {
+    this.done = done;
+    this.highWatermark = highWatermark;
+    this.requiredOffset = requiredOffset;
+  }
+  get reason(): string {
+    return this.done
+      ? `every ISR member has the batch: high watermark ${this.highWatermark} >= ${this.requiredOffset}`
+      : `waiting: the high watermark ${this.highWatermark} has not reached ${this.requiredOffset}`;
+  }
 }
 
 /** `DelayedProduce#onExpiration`: a parked acks=all request whose timeout passed first. */
