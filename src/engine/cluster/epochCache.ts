@@ -102,13 +102,7 @@ export function endOffsetFor(cache: LeaderEpochCache, requestedEpoch: number, lo
     };
   }
   const latest = latestEntry(cache);
-  if (latest !== undefined && latest.epoch === requestedEpoch) {
-    return {
-      epoch: requestedEpoch,
-      endOffset: logEndOffset,
-      reason: `epoch ${requestedEpoch} is the latest epoch, so it ends at the log end offset ${logEndOffset}`,
-    };
-  }
+  if (latest !== undefined && latest.epoch === requestedEpoch) return new LatestEpochEnd(requestedEpoch, logEndOffset);
   // higherEntry: the first entry with epoch > requested; floorEntry: the last with epoch <= requested.
   let higher = -1;
   for (let i = 0; i < cache.length; i++) {
@@ -144,6 +138,19 @@ export function endOffsetFor(cache: LeaderEpochCache, requestedEpoch: number, lo
         ? `epoch ${requestedEpoch} ends where epoch ${cache[higher].epoch} starts, at offset ${nextStart}`
         : `epoch ${requestedEpoch} was never seen here; the closest earlier epoch ${floor.epoch} ends at offset ${nextStart}`,
   };
+}
+
+/** The common answer (every follower fetch asks about the current epoch): its reason is written when read. */
+class LatestEpochEnd implements EpochEndOffset {
+  readonly epoch: number;
+  readonly endOffset: number;
+  constructor(epoch: number, endOffset: number) {
+    this.epoch = epoch;
+    this.endOffset = endOffset;
+  }
+  get reason(): string {
+    return `epoch ${this.epoch} is the latest epoch, so it ends at the log end offset ${this.endOffset}`;
+  }
 }
 
 export interface EpochTruncateResult {

@@ -245,7 +245,14 @@ export function updateFollowerFetchState(
   config: PartitionConfig,
   metadata: MetadataView,
 ): FollowerFetchStep {
-  const idx = p.followers.findIndex((f) => f.brokerId === fetch.brokerId);
+  // A loop, not findIndex: a closure per call on every partition of every replica fetch.
+  let idx = -1;
+  for (let i = 0; i < p.followers.length; i++) {
+    if (p.followers[i].brokerId === fetch.brokerId) {
+      idx = i;
+      break;
+    }
+  }
   if (idx < 0) {
     return {
       partition: p,
@@ -399,19 +406,16 @@ export function handleFollowerFetch(
   metadata: MetadataView,
 ): FollowerFetchStep & { readonly response: FollowerFetchResponse } {
   const base = { highWatermark: log.highWatermark, logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset };
-  const fail = (error: KafkaErrorName, reason: string) => ({
-    partition: p,
-    log,
-    hwIncremented: false,
-    error,
-    alterPartition: null,
-    reasons: [reason],
-    response: { ...base, error, records: EMPTY_SLICE, divergingEpoch: null },
-  });
   const epochCheck = checkCurrentLeaderEpoch(req.currentLeaderEpoch, p.leaderEpoch);
-  if (epochCheck.error !== "NONE") return fail(epochCheck.error, epochCheck.reason);
+  if (epochCheck.error !== "NONE") return followerFetchFailed(p, log, base, epochCheck.error, epochCheck.reason);
   if (!includes(p.replicas, req.replicaId) || req.replicaId === p.localBrokerId) {
-    return fail("NOT_LEADER_OR_FOLLOWER", `broker ${req.replicaId} is not a follower of this partition`);
+    return followerFetchFailed(
+      p,
+      log,
+      base,
+      "NOT_LEADER_OR_FOLLOWER",
+      `broker ${req.replicaId} is not a follower of this partition`,
+    );
   }
   const div = checkLastFetchedEpoch({
     leaderEpochCache: log.leaderEpochCache,
@@ -420,7 +424,7 @@ export function handleFollowerFetch(
     fetchOffset: req.fetchOffset,
     lastFetchedEpoch: req.lastFetchedEpoch,
   });
-  if (div.error !== "NONE") return fail(div.error, div.reason);
+  if (div.error !== "NONE") return followerFetchFailed(p, log, base, div.error, div.reason);
   if (div.divergingEpoch !== null) {
     return {
       partition: p,
@@ -437,7 +441,7 @@ export function handleFollowerFetch(
     maxRecords: req.maxRecords,
     maxBytes: req.maxBytes,
   });
-  if (r.error !== "NONE") return fail(r.error, r.reason);
+  if (r.error !== "NONE") return followerFetchFailed(p, log, base, r.error, r.reason);
   const step = updateFollowerFetchState(
     p,
     log,
@@ -485,6 +489,24 @@ export function handleFollowerFetch(
       logStartOffset: base.logStartOffset,
       logEndOffset: base.logEndOffset,
     },
+  };
+}
+
+function followerFetchFailed(
+  p: LeaderPartition,
+  log: PartitionLog,
+  base: { readonly highWatermark: number; readonly logStartOffset: number; readonly logEndOffset: number },
+  error: KafkaErrorName,
+  reason: string,
+): FollowerFetchStep & { readonly response: FollowerFetchResponse } {
+  return {
+    partition: p,
+    log,
+    hwIncremented: false,
+    error,
+    alterPartition: null,
+    reasons: [reason],
+    response: { ...base, error, records: EMPTY_SLICE, divergingEpoch: null },
   };
 }
 

@@ -268,7 +268,9 @@ export interface MetadataView {
 }
 
 export function brokerStatus(view: MetadataView, brokerId: BrokerId): BrokerStatus | undefined {
-  return view.brokers.find((b) => b.brokerId === brokerId);
+  // A loop, not find: a closure per call on every partition of every replica fetch (KRaft).
+  for (const b of view.brokers) if (b.brokerId === brokerId) return b;
+  return undefined;
 }
 
 /**
@@ -636,7 +638,19 @@ export function checkCurrentLeaderEpoch(
       reason: `request leader epoch ${requestLeaderEpoch} is newer than this broker's ${localLeaderEpoch}`,
     };
   }
-  return { error: "NONE", reason: `leader epoch ${localLeaderEpoch} matches` };
+  return new LeaderEpochMatches(localLeaderEpoch);
+}
+
+/** The check passed (every partition of every fetch): its reason is written when read. */
+class LeaderEpochMatches {
+  readonly error: KafkaErrorName = "NONE";
+  private readonly epoch: number;
+  constructor(epoch: number) {
+    this.epoch = epoch;
+  }
+  get reason(): string {
+    return `leader epoch ${this.epoch} matches`;
+  }
 }
 
 export interface DivergingEpochCheck {
@@ -693,11 +707,22 @@ export function checkLastFetchedEpoch(args: {
       reason: `the follower's log diverges: on the leader epoch ${args.lastFetchedEpoch} ends as (epoch ${e.epoch}, offset ${e.endOffset}) but the follower fetches at ${args.fetchOffset}`,
     };
   }
-  return {
-    error: "NONE",
-    divergingEpoch: null,
-    reason: `epoch ${args.lastFetchedEpoch} matches the leader up to ${e.endOffset}`,
-  };
+  return new LastFetchedEpochMatches(args.lastFetchedEpoch, e.endOffset);
+}
+
+/** No divergence (every partition of every follower fetch): its reason is written when read. */
+class LastFetchedEpochMatches implements DivergingEpochCheck {
+  readonly error: KafkaErrorName = "NONE";
+  readonly divergingEpoch = null;
+  private readonly lastFetchedEpoch: number;
+  private readonly endOffset: number;
+  constructor(lastFetchedEpoch: number, endOffset: number) {
+    this.lastFetchedEpoch = lastFetchedEpoch;
+    this.endOffset = endOffset;
+  }
+  get reason(): string {
+    return `epoch ${this.lastFetchedEpoch} matches the leader up to ${this.endOffset}`;
+  }
 }
 
 /**

@@ -100,8 +100,22 @@ describe("trace hash", () => {
 
   it("keeps every time of a compact event bit for bit (packed as whole microseconds when exact)", () => {
     const times = [
-      0, -0, 1, 0.001, 1234.567, 0.1 + 0.2, 1234.567 + 5, 1e-7, 2 ** 31 / 1000 + 0.001, 1e13 + 0.5, 2 ** 60, -3.25,
-      Number.MAX_VALUE, Infinity, -Infinity, NaN,
+      0,
+      -0,
+      1,
+      0.001,
+      1234.567,
+      0.1 + 0.2,
+      1234.567 + 5,
+      1e-7,
+      2 ** 31 / 1000 + 0.001,
+      1e13 + 0.5,
+      2 ** 60,
+      -3.25,
+      Number.MAX_VALUE,
+      Infinity,
+      -Infinity,
+      NaN,
     ];
     for (const t of times) {
       expect(Object.is(unpackMs(packMs(t)), t)).toBe(true);
