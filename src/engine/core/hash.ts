@@ -84,6 +84,27 @@ export function fnv1a32(text: string): number {
 }
 
 /**
+ * The keys of `record` in the order of Array#sort (code units). Every note's
+ * data is hashed through here: a few keys are sorted in place by insertion,
+ * sparing the built-in sort's scratch copy; keys are distinct, so any correct
+ * sort gives the same order.
+ */
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > k) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
+}
+
+/**
  * JSON with object keys sorted, so that the text of a value does not depend on
  * the order in which its properties were created. Undefined fields are left
  * out, as JSON.stringify does.
@@ -95,7 +116,7 @@ export function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return "[" + value.map(stableStringify).join(",") + "]";
   const record = value as Record<string, unknown>;
   // A loop rather than filter/map/join: every note's data goes through here for the trace hash.
-  const keys = Object.keys(record).sort();
+  const keys = sortedKeys(record);
   let text = "{";
   for (const k of keys) {
     const v = record[k];

@@ -98,6 +98,27 @@ describe("trace hash", () => {
     for (const e of [send, deliver, timer]) expect(traceHash([e])).toBe(traceHash([plain(e)]));
   });
 
+  it("writes data with keys in Array#sort order at any depth and size", () => {
+    const reference = (v: unknown): string => {
+      if (v === null || typeof v !== "object") return v === undefined ? "null" : JSON.stringify(v);
+      if (Array.isArray(v)) return "[" + v.map(reference).join(",") + "]";
+      const o = v as Record<string, unknown>;
+      const parts = Object.keys(o)
+        .sort()
+        .filter((k) => o[k] !== undefined)
+        .map((k) => JSON.stringify(k) + ":" + reference(o[k]));
+      return "{" + parts.join(",") + "}";
+    };
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${(i * 7919) % 97}`, i]));
+    const samples = [
+      { requestId: 3, broker: 1, records: 7 },
+      { b: 1, a: [{ z: 1, y: { d: 1, c: 2 } }], "10": 3, "2": 4, B: 5, é: 6, undef: undefined },
+      many,
+      {},
+    ];
+    for (const v of samples) expect(stableStringify(v)).toBe(reference(v));
+  });
+
   it("keeps every time of a compact event bit for bit (packed as whole microseconds when exact)", () => {
     const times = [
       0,
