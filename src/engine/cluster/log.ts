@@ -505,8 +505,9 @@ function appendBatches(
   asLeader: boolean,
 ): AppendResult {
   let cur = log;
-  const rolled: number[] = [];
-  const rollReasons: string[] = [];
+  // Allocated on the first roll only: most appends roll nothing.
+  let rolled: number[] | null = null;
+  let rollReasons: string[] | null = null;
   let i = from;
   while (i < to) {
     // One batch: the whole input for a leader; a run of equal batchId for a follower.
@@ -536,8 +537,8 @@ function appendBatches(
     const why = shouldRoll(cur.activeSegment, batchBytes, batchMaxTs, nowMs, config);
     if (why !== null) {
       cur = roll(cur, src[i].offset, nowMs);
-      rolled.push(src[i].offset);
-      rollReasons.push(`rolled a new segment at offset ${src[i].offset}: ${why}`);
+      (rolled ??= []).push(src[i].offset);
+      (rollReasons ??= []).push(`rolled a new segment at offset ${src[i].offset}: ${why}`);
     }
     // Extend the record span: in place when sharing the source storage in lockstep.
     let w: Span<KafkaRecord>;
@@ -580,8 +581,19 @@ function appendBatches(
     from: cur.recordsEnd - count,
     to: cur.recordsEnd,
   };
-  return new Appended(cur, src[from].offset, src[to - 1].offset, appended, rolled, asLeader, rollReasons);
+  return new Appended(
+    cur,
+    src[from].offset,
+    src[to - 1].offset,
+    appended,
+    rolled ?? NO_ROLLS,
+    asLeader,
+    rollReasons ?? NO_ROLL_REASONS,
+  );
 }
+
+const NO_ROLLS: readonly number[] = Object.freeze([]);
+const NO_ROLL_REASONS: readonly string[] = Object.freeze([]);
 
 /** A successful append (three per produced batch): its reason is written when read (see writeReasons). */
 class Appended implements AppendResult {

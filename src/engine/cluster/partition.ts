@@ -362,12 +362,31 @@ class FollowerFetchDone implements FollowerFetchStep {
   }
 }
 
-/** A follower fetch served with records (or none yet): the step plus the response. */
-class ServedFollowerFetch extends FollowerFetchDone {
+/** A follower fetch served with records (or none yet): the read's reason, then the step's. */
+class ServedFollowerFetch implements FollowerFetchStep {
+  readonly error: KafkaErrorName = "NONE";
   readonly response: FollowerFetchResponse;
-  constructor(step: FollowerFetchDone, reasonSources: readonly ReasonSource[], response: FollowerFetchResponse) {
-    super(step.partition, step.log, step.hwIncremented, step.alterPartition, reasonSources);
+  private readonly step: FollowerFetchDone;
+  private readonly read: ReasonSource;
+  constructor(step: FollowerFetchDone, read: ReasonSource, response: FollowerFetchResponse) {
+    this.step = step;
+    this.read = read;
     this.response = response;
+  }
+  get partition(): LeaderPartition {
+    return this.step.partition;
+  }
+  get log(): PartitionLog {
+    return this.step.log;
+  }
+  get hwIncremented(): boolean {
+    return this.step.hwIncremented;
+  }
+  get alterPartition(): AlterPartitionRequest | null {
+    return this.step.alterPartition;
+  }
+  get reasons(): readonly string[] {
+    return writeReasons([this.read, ...this.step.reasonSources]);
   }
 }
 
@@ -458,9 +477,7 @@ export function handleFollowerFetch(
   );
   if (step instanceof FollowerFetchDone) {
     // Every partition of every replica fetch: reasons stay unwritten (see writeReasons).
-    const sources: ReasonSource[] = [r];
-    for (const x of step.reasonSources) sources.push(x);
-    return new ServedFollowerFetch(step, sources, {
+    return new ServedFollowerFetch(step, r, {
       error: "NONE",
       records: r.records,
       divergingEpoch: null,
