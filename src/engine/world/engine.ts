@@ -365,8 +365,10 @@ export class Engine {
       cause: this.currentCause,
     };
     const own = (w.timers[actorId] ??= new Map());
-    if (own.has(timerId)) w.staleTimers++;
+    // One lookup, not has() then set(): the size stays the same when the id was armed already.
+    const armed = own.size;
     own.set(timerId, entry.seq);
+    if (own.size === armed) w.staleTimers++;
     heapPush<QueueEntry>(w.queue, entry);
     this.maybeSweepQueue();
   }
