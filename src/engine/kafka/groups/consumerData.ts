@@ -6,6 +6,7 @@
 import type { ActorRecord } from "../../world/types.ts";
 import type { ConsumerConfig } from "./config.ts";
 import { AppendLog } from "../../core/appendLog.ts";
+import { packMs, unpackMs, type PackedMs } from "../../core/trace.ts";
 
 /** One record the application finished processing. Never mutated once written. */
 export interface LedgerEntry {
@@ -81,11 +82,15 @@ export interface LedgerRead {
 export class ConsumedEntry implements LedgerEntry {
   readonly read: LedgerRead;
   readonly record: ApplicationRecord;
-  readonly readAtMs: number;
+  /** Packed like a trace event's time (packMs): a fractional double would be a heap box per entry. */
+  private readonly packedReadAt: PackedMs;
   constructor(read: LedgerRead, record: ApplicationRecord, readAtMs: number) {
     this.read = read;
     this.record = record;
-    this.readAtMs = readAtMs;
+    this.packedReadAt = packMs(readAtMs);
+  }
+  get readAtMs(): number {
+    return unpackMs(this.packedReadAt);
   }
   get topic(): string {
     return this.read.topic;
