@@ -31,6 +31,7 @@ import type {
   SimEvent,
   SimInput,
   TimerEntry,
+  TimerId,
   WorldState,
 } from "./types.ts";
 
@@ -349,7 +350,7 @@ export class Engine {
   }
 
   /** Arms timer `timerId` of `actorId`: `event` fires after `delayMs` unless cancelled. Same id replaces. */
-  schedule(actorId: string, delayMs: number, event: SimEvent, timerId: string): void {
+  schedule(actorId: string, delayMs: number, event: SimEvent, timerId: TimerId): void {
     // Checked with an if: an invariant() call would build its message (numbers as text) on every timer.
     if (!(delayMs >= 0 && Number.isFinite(delayMs)))
       invariant(false, `timer ${timerId} of ${actorId} has a bad delay ${delayMs}`);
@@ -373,7 +374,7 @@ export class Engine {
     this.maybeSweepQueue();
   }
 
-  cancel(actorId: string, timerId: string): void {
+  cancel(actorId: string, timerId: TimerId): void {
     this.actor(actorId); // it must exist
     const own = this.world.timers[actorId];
     if (own !== undefined && own.delete(timerId)) this.world.staleTimers++;

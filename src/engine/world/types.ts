@@ -43,6 +43,13 @@ export interface DeliverEntry {
   readonly lossReason?: string;
 }
 
+/**
+ * An actor's name for one of its timers. A number is an id of its own (`7` and `"7"` are two
+ * timers): an actor with a single family of numbered timers (a request timeout per request id)
+ * passes the number rather than building `req:${id}` on every arm and cancel.
+ */
+export type TimerId = string | number;
+
 export interface TimerEntry {
   readonly type: "timer";
   readonly time: number;
@@ -50,7 +57,7 @@ export interface TimerEntry {
   readonly target: string;
   readonly event: SimEvent;
   /** The actor's name for the timer: arming the same id again replaces it. */
-  readonly timerId: string;
+  readonly timerId: TimerId;
   readonly cause: number;
 }
 
@@ -84,10 +91,10 @@ export interface WorldState {
    * The live timers: actor id → timer id → the seq of the queue entry that
    * fires it. A queue entry whose seq is not here was cancelled or replaced.
    * Two levels, so arming and cancelling build no combined key strings; the
-   * inner level is a Map because many timer ids are unique ("req:812"), and
+   * inner level is a Map because many timer ids are unique (request ids), and
    * using each as an object key would intern it in V8's string table.
    */
-  timers: Record<string, Map<string, number>>;
+  timers: Record<string, Map<TimerId, number>>;
   /**
    * Queue entries of timers since cancelled or re-armed, still in the heap.
    * Clients re-arm long timeouts on every request or poll, so without a

@@ -279,15 +279,16 @@ export function sendRequest(
   return id;
 }
 
+/** The timeout's timer id is the request id itself, a number: the consumer's only numbered timers. */
 function armRequestTimeout(k: Cons, id: number, timeoutMs: number): void {
-  k.engine.schedule(k.actor.id, timeoutMs, { type: CONSUMER_TIMER.requestTimeout, requestId: id }, `req:${id}`);
+  k.engine.schedule(k.actor.id, timeoutMs, { type: CONSUMER_TIMER.requestTimeout, requestId: id }, id);
 }
 
 export function takeInflight(k: Cons, requestId: number): InflightRequest | undefined {
   const f = k.d.inflight.get(requestId);
   if (!f) return undefined;
   k.d.inflight.delete(requestId);
-  k.engine.cancel(k.actor.id, `req:${requestId}`);
+  k.engine.cancel(k.actor.id, requestId);
   return f;
 }
 

@@ -919,7 +919,8 @@ function sendProduce(
     return;
   }
   d.inFlight.push({ requestId, broker, sentAtMs: now, batches });
-  engine.schedule(actor.id, s.requestTimeoutMs, { type: "producer.requestTimeout", requestId }, `request:${requestId}`);
+  // Timer id: the request id itself, a number (the producer's only numbered timers; bursts are "burst:i").
+  engine.schedule(actor.id, s.requestTimeoutMs, { type: "producer.requestTimeout", requestId }, requestId);
 }
 
 // ------------------------------------------------------------------ outcomes
@@ -944,7 +945,7 @@ function onProduceResponse(ctx: ClusterContext, engine: Engine, actor: ActorReco
   req.batches = req.batches.filter((b) => !answered.includes(b));
   if (req.batches.length === 0) {
     d.inFlight = d.inFlight.filter((r) => r !== req);
-    engine.cancel(actor.id, `request:${req.requestId}`);
+    engine.cancel(actor.id, req.requestId);
   }
   for (const batch of answered) {
     const p = res.partitions.find((x) => x.topic === topicOf(actor) && x.partition === batch.partition)!;
@@ -1159,7 +1160,7 @@ function onRequestTimeout(ctx: ClusterContext, engine: Engine, actor: ActorRecor
   if (!req) return;
   const others = d.inFlight.filter((r) => r.broker === req.broker && r !== req);
   d.inFlight = d.inFlight.filter((r) => r.broker !== req.broker);
-  for (const o of others) engine.cancel(actor.id, `request:${o.requestId}`);
+  for (const o of others) engine.cancel(actor.id, o.requestId);
   engine.record(
     "note",
     actor.id,
@@ -1201,7 +1202,7 @@ function onConnectionRefused(ctx: ClusterContext, engine: Engine, actor: ActorRe
     { error: "NETWORK_EXCEPTION", broker },
   );
   for (const r of lost) {
-    engine.cancel(actor.id, `request:${r.requestId}`);
+    engine.cancel(actor.id, r.requestId);
     for (const b of r.batches) completeBatch(ctx, engine, actor, b, missing(b));
   }
 }
@@ -1216,7 +1217,7 @@ function failAllBatches(engine: Engine, actor: ActorRecord, error: string): void
     for (const b of q) if (!b.done) failQuietly(d, b, error, engine.nowMs);
   }
   for (const r of d.inFlight) {
-    engine.cancel(actor.id, `request:${r.requestId}`);
+    engine.cancel(actor.id, r.requestId);
     for (const b of r.batches) if (!b.done) failQuietly(d, b, error, engine.nowMs);
   }
   d.inFlight = [];
